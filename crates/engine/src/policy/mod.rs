@@ -8,6 +8,7 @@ mod error;
 mod parse;
 mod pattern;
 mod statement;
+mod trust;
 
 use std::str::FromStr;
 
@@ -18,6 +19,7 @@ pub use pattern::wildcard_match;
 pub use statement::{
     ActionSpec, Effect, PrincipalMap, PrincipalSpec, Principals, ResourceSpec, Statement,
 };
+pub use trust::{aws_principal_account_id, TrustGrant, TrustPrincipal, ASSUME_ROLE_ACTIONS};
 
 /// A parsed IAM policy document (identity-based, resource-based or trust policy).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,18 @@ impl PolicyDocument {
     pub fn allows_action_on_all_resources(&self, action: &str) -> bool {
         self.allow_statements()
             .any(|s| s.on_all_resources() && s.covers_action(action))
+    }
+
+    /// Trust-policy analysis: one [`TrustGrant`] per principal of every `Allow` statement
+    /// that covers any of [`ASSUME_ROLE_ACTIONS`], in document order. Statements without a
+    /// principal element grant nothing; `Allow` with `NotPrincipal` grants
+    /// [`TrustPrincipal::Everyone`].
+    pub fn trust_grants(&self) -> Vec<TrustGrant> {
+        self.statements
+            .iter()
+            .enumerate()
+            .flat_map(|(index, stmt)| trust::statement_trust_grants(index, stmt))
+            .collect()
     }
 }
 
