@@ -10,6 +10,9 @@ mod pattern;
 mod statement;
 mod trust;
 
+#[cfg(test)]
+mod tests;
+
 use std::str::FromStr;
 
 use serde_json::Value;
