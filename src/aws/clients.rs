@@ -1,0 +1,190 @@
+//! Builds the AWS SDK configuration from the provider's settings and hands out service clients.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+
+use crate::aws::aws_error;
+use crate::error::Result;
+
+/// `assume_role { … }` of the provider block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub session_name: Option<String>,
+    pub external_id: Option<String>,
+    pub duration: Option<Duration>,
+}
+
+/// The provider's AWS settings, after validation. Holds no secrets: credentials come from the
+/// standard chain and are never copied here.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub assume_role: Option<AssumeRole>,
+    /// Endpoint overrides keyed by the hashicorp/aws provider's service names.
+    pub endpoints: BTreeMap<String, String>,
+    pub skip_credentials_validation: bool,
+    pub max_retries: Option<u32>,
+}
+
+/// The account behind the credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallerIdentity {
+    pub account_id: String,
+    pub arn: String,
+    pub user_id: String,
+    pub partition: String,
+}
+
+/// Configured AWS access, shared by every data source and resource of one provider instance.
+#[derive(Debug, Clone)]
+pub struct AwsClients {
+    sdk: SdkConfig,
+    region: String,
+    endpoints: BTreeMap<String, String>,
+    identity: Option<CallerIdentity>,
+}
+
+/// Endpoint keys accepted in `endpoints { … }`, following the hashicorp/aws provider.
+pub const ENDPOINT_SERVICES: &[&str] = &[
+    "accessanalyzer",
+    "apigateway",
+    "apigatewayv2",
+    "cloudtrail",
+    "cloudwatch",
+    "configservice",
+    "iam",
+    "kms",
+    "lexv2models",
+    "logs",
+    "pinpoint",
+    "s3",
+    "s3control",
+    "sns",
+    "sts",
+];
+
+macro_rules! service_clients {
+    ($($method:ident => $krate:ident, $key:literal;)*) => {
+        impl AwsClients {
+            $(
+                #[doc = concat!("A `", stringify!($krate), "` client for `region`.")]
+                pub fn $method(&self, region: &str) -> $krate::Client {
+                    let mut conf = $krate::config::Builder::from(&self.sdk).region(Region::new(region.to_string()));
+                    if let Some(url) = self.endpoints.get($key) {
+                        conf = conf.endpoint_url(url);
+                    }
+                    $krate::Client::from_conf(conf.build())
+                }
+            )*
+        }
+    };
+}
+
+service_clients! {
+    accessanalyzer => aws_sdk_accessanalyzer, "accessanalyzer";
+    apigateway => aws_sdk_apigateway, "apigateway";
+    apigatewayv2 => aws_sdk_apigatewayv2, "apigatewayv2";
+    cloudtrail => aws_sdk_cloudtrail, "cloudtrail";
+    cloudwatch => aws_sdk_cloudwatch, "cloudwatch";
+    config => aws_sdk_config, "configservice";
+    iam => aws_sdk_iam, "iam";
+    kms => aws_sdk_kms, "kms";
+    lexv2 => aws_sdk_lexmodelsv2, "lexv2models";
+    logs => aws_sdk_cloudwatchlogs, "logs";
+    pinpoint => aws_sdk_pinpoint, "pinpoint";
+    sns => aws_sdk_sns, "sns";
+    sts => aws_sdk_sts, "sts";
+}
+
+impl AwsClients {
+    /// Loads the SDK configuration (standard chain + settings), assumes the role if asked,
+    /// and checks the credentials with `sts:GetCallerIdentity` unless told to skip it.
+    pub async fn connect(settings: &AwsSettings) -> Result<AwsClients> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(region) = &settings.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(profile) = &settings.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(retries) = settings.max_retries {
+            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(retries.saturating_add(1)));
+        }
+        let mut sdk = loader.load().await;
+        let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+            crate::error::Error::config(
+                crate::diag::AttrPath::of("region"),
+                "No AWS region configured",
+                "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the selected profile.",
+            )
+        })?;
+        if let Some(role) = &settings.assume_role {
+            let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
+                .session_name(role.session_name.clone().unwrap_or_else(|| "secbaseline".to_string()))
+                .region(Region::new(region.clone()))
+                .configure(&sdk);
+            if let Some(id) = &role.external_id {
+                builder = builder.external_id(id.clone());
+            }
+            if let Some(d) = role.duration {
+                builder = builder.session_length(d);
+            }
+            let provider = builder.build().await;
+            sdk = sdk.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+        }
+        let mut clients = AwsClients { sdk, region, endpoints: settings.endpoints.clone(), identity: None };
+        if !settings.skip_credentials_validation {
+            clients.identity = Some(clients.fetch_identity().await?);
+        }
+        Ok(clients)
+    }
+
+    /// The provider's region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The caller identity, fetched at configure time (or now, when validation was skipped).
+    pub async fn identity(&self) -> Result<CallerIdentity> {
+        match &self.identity {
+            Some(id) => Ok(id.clone()),
+            None => self.fetch_identity().await,
+        }
+    }
+
+    async fn fetch_identity(&self) -> Result<CallerIdentity> {
+        let out = self
+            .sts(&self.region)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| aws_error("validating the provider's AWS credentials (sts:GetCallerIdentity)", e))?;
+        let arn = out.arn().unwrap_or_default().to_string();
+        let partition = arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_string();
+        Ok(CallerIdentity {
+            account_id: out.account().unwrap_or_default().to_string(),
+            arn,
+            user_id: out.user_id().unwrap_or_default().to_string(),
+            partition,
+        })
+    }
+
+    /// An S3 client; path-style addressing when an endpoint is overridden (local emulators).
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut conf = aws_sdk_s3::config::Builder::from(&self.sdk).region(Region::new(region.to_string()));
+        let overridden = self.endpoints.get("s3").cloned().or_else(|| self.sdk.endpoint_url().map(str::to_string));
+        if let Some(url) = self.endpoints.get("s3") {
+            conf = conf.endpoint_url(url);
+        }
+        if overridden.is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some() {
+            conf = conf.force_path_style(true);
+        }
+        aws_sdk_s3::Client::from_conf(conf.build())
+    }
+}

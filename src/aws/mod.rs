@@ -1,0 +1,8 @@
+//! AWS access: configured clients, error classification and waiting helpers.
+
+pub mod clients;
+pub mod errors;
+pub mod wait;
+
+pub use clients::{AwsClients, AwsSettings, AssumeRole};
+pub use errors::aws_error;

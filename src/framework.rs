@@ -1,0 +1,128 @@
+//! The traits every data source, resource and function implements, and the shared provider state.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, RwLock};
+
+use crate::aws::AwsClients;
+use crate::diag::{AttrPath, Diag};
+use crate::error::{Error, Result};
+use crate::schema::Block;
+use crate::value::{Ty, Value};
+
+/// A boxed, sendable future.
+pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// State shared by everything one provider process serves: the configured AWS clients
+/// (filled by ConfigureProvider) and the per-process collection cache. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct ProviderState {
+    clients: Arc<RwLock<Option<Arc<AwsClients>>>>,
+    pub cache: Arc<crate::collect::CollectionCache>,
+}
+
+impl ProviderState {
+    /// Stores the configured clients.
+    pub fn set_clients(&self, clients: AwsClients) {
+        if let Ok(mut slot) = self.clients.write() {
+            *slot = Some(Arc::new(clients));
+        }
+    }
+
+    /// The configured clients, or `NotConfigured`.
+    pub fn clients(&self) -> Result<Arc<AwsClients>> {
+        self.clients.read().ok().and_then(|slot| slot.clone()).ok_or(Error::NotConfigured)
+    }
+}
+
+/// What a read returns: the new value (None when gone) and any diagnostics.
+pub struct ReadResult {
+    pub value: Option<Value>,
+    pub diags: Vec<Diag>,
+}
+
+impl ReadResult {
+    pub fn ok(value: Value) -> Self {
+        ReadResult { value: Some(value), diags: Vec::new() }
+    }
+
+    pub fn gone() -> Self {
+        ReadResult { value: None, diags: Vec::new() }
+    }
+
+    pub fn error(err: Error) -> Self {
+        ReadResult { value: None, diags: vec![err.to_diag()] }
+    }
+}
+
+/// A data source.
+pub trait DataSource: Send + Sync {
+    /// The type name, e.g. `secbaseline_account`.
+    fn name(&self) -> &'static str;
+    fn schema(&self) -> Block;
+    /// Checks configuration values beyond their types (computed-only checks are generic).
+    fn validate(&self, _config: &Value) -> Vec<Diag> {
+        Vec::new()
+    }
+    fn read<'a>(&'a self, state: &'a ProviderState, config: Value) -> BoxFut<'a, ReadResult>;
+}
+
+/// The inputs of PlanResourceChange; `None` stands for null (create / destroy).
+pub struct PlanRequest {
+    pub prior: Option<Value>,
+    pub proposed: Option<Value>,
+    pub config: Value,
+}
+
+/// The planned state and the attributes whose change forces replacement.
+pub struct PlanResponse {
+    pub planned: Option<Value>,
+    pub requires_replace: Vec<AttrPath>,
+    pub diags: Vec<Diag>,
+}
+
+/// The inputs of ApplyResourceChange; `planned: None` means destroy.
+pub struct ApplyRequest {
+    pub prior: Option<Value>,
+    pub planned: Option<Value>,
+    pub config: Value,
+}
+
+/// A managed resource.
+pub trait Resource: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn schema(&self) -> Block;
+    fn validate(&self, _config: &Value) -> Vec<Diag> {
+        Vec::new()
+    }
+    fn plan<'a>(&'a self, state: &'a ProviderState, req: PlanRequest) -> BoxFut<'a, PlanResponse>;
+    /// Creates, updates or deletes. On partial failure, returns the state of what exists
+    /// together with the error, so Terraform records it and nothing is orphaned.
+    fn apply<'a>(&'a self, state: &'a ProviderState, req: ApplyRequest) -> BoxFut<'a, ReadResult>;
+    fn read<'a>(&'a self, state: &'a ProviderState, current: Value) -> BoxFut<'a, ReadResult>;
+    fn import<'a>(&'a self, state: &'a ProviderState, id: String) -> BoxFut<'a, ReadResult>;
+}
+
+/// Why a function call failed, and which argument caused it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionFailure {
+    pub text: String,
+    pub argument: Option<i64>,
+}
+
+/// One positional parameter of a provider function.
+pub struct Param {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub description: &'static str,
+}
+
+/// A provider-defined function (`provider::secbaseline::<name>`).
+pub trait Function: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn summary(&self) -> &'static str;
+    fn description(&self) -> &'static str;
+    fn params(&self) -> Vec<Param>;
+    fn return_type(&self) -> Ty;
+    fn call(&self, args: Vec<Value>) -> std::result::Result<Value, FunctionFailure>;
+}
