@@ -1,4 +1,5 @@
 //! The pure heart of secbaseline: typed facts, the IAM policy model, the rule catalogue and
 //! findings. Nothing in this crate performs I/O; collectors and Terraform live in the provider.
 
+pub mod facts;
 pub mod policy;

@@ -1,0 +1,176 @@
+//! The typed facts model: everything the rules judge, filled by live collectors or a plan mapper.
+//!
+//! Shape: [`Facts`] holds account identity, the global services (IAM, the account-level S3
+//! public access block) and one [`RegionFacts`] per assessed region. Every service's facts are
+//! wrapped in [`Collected`] so a failed collection is an `ERROR`, an unavailable service is
+//! `NOT_APPLICABLE`, and facts nobody gathered are `UNKNOWN`. Values a Terraform plan may not
+//! know yet are [`Known`]. Every resource carries `address: Option<String>`, its Terraform
+//! address when it comes from a plan.
+
+pub mod apigateway;
+pub mod cloudtrail;
+pub mod cloudwatch;
+mod collected;
+pub mod config;
+pub mod iam;
+mod known;
+pub mod lex;
+pub mod pinpoint;
+pub mod timestamp;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use apigateway::{
+    ApiGatewayFacts, ApiGatewayV2Facts, DomainName, Integration, MethodSetting, Protocol, RestApi,
+    RestMethod, RestStage, Route, RouteSetting, V2Api, V2Stage,
+};
+pub use cloudtrail::{
+    CloudTrailFacts, EventSelector, FieldSelector, PublicAccessBlock, ReadWriteType, Trail,
+    TrailBucket,
+};
+pub use cloudwatch::{Alarm, CloudWatchFacts, LogsFacts, MetricFilter, MetricTransformation};
+pub use collected::Collected;
+pub use config::{ConfigFacts, ConfigRule, DeliveryChannel, Recorder, RecordingGroup};
+pub use iam::{
+    AccessAnalyzerFacts, AccessKey, AccountSummary, Analyzer, AttachedPolicy, Attachment, Group,
+    IamFacts, IdentityKind, InlinePolicy, KeyStatus, ManagedPolicy, PasswordPolicy, Role,
+    RootCredentials, ServerCertificate, User, VirtualMfaDevice,
+};
+pub use known::Known;
+pub use lex::{
+    AudioLogSetting, BotAlias, ConversationLogSettings, LexBot, LexFacts, TextLogSetting,
+};
+pub use pinpoint::{EventStream, PinpointApp, PinpointFacts};
+
+/// Everything known about one account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Facts {
+    /// 12-digit account id.
+    pub account_id: String,
+    /// Partition (`aws`, `aws-cn`, `aws-us-gov`).
+    pub partition: String,
+    /// Regional facts keyed by region name (`us-east-1`, …).
+    pub regions: BTreeMap<String, RegionFacts>,
+    /// IAM (global, collected once).
+    pub iam: Collected<IamFacts>,
+    /// Account-level S3 Block Public Access (`None`: not configured).
+    pub s3_account_public_access_block: Collected<Option<PublicAccessBlock>>,
+}
+
+impl Facts {
+    /// A new, empty fact set for an account in the `aws` partition.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        Facts {
+            account_id: account_id.into(),
+            partition: "aws".into(),
+            ..Default::default()
+        }
+    }
+
+    /// `arn:<partition>:iam::<account>:root`, the resource of account-level findings.
+    pub fn account_arn(&self) -> String {
+        format!("arn:{}:iam::{}:root", self.partition(), self.account_id)
+    }
+
+    /// The partition, `aws` when not set.
+    pub fn partition(&self) -> &str {
+        if self.partition.is_empty() {
+            "aws"
+        } else {
+            &self.partition
+        }
+    }
+
+    /// The facts of one region, inserted empty (all `NotCollected`) if absent.
+    pub fn region_mut(&mut self, region: &str) -> &mut RegionFacts {
+        self.regions.entry(region.to_owned()).or_default()
+    }
+}
+
+/// Everything known about one region. Each service is collected independently.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionFacts {
+    /// API Gateway v1 (REST APIs, v1 domain names).
+    pub apigateway: Collected<ApiGatewayFacts>,
+    /// API Gateway v2 (HTTP/WebSocket APIs, v2 domain names).
+    pub apigatewayv2: Collected<ApiGatewayV2Facts>,
+    /// IAM Access Analyzer analyzers (regional).
+    pub access_analyzer: Collected<AccessAnalyzerFacts>,
+    /// Pinpoint apps.
+    pub pinpoint: Collected<PinpointFacts>,
+    /// Lex V2 bots.
+    pub lex: Collected<LexFacts>,
+    /// CloudTrail trails and their buckets.
+    pub cloudtrail: Collected<CloudTrailFacts>,
+    /// AWS Config recorders, channels and rules.
+    pub config: Collected<ConfigFacts>,
+    /// CloudWatch alarms.
+    pub cloudwatch: Collected<CloudWatchFacts>,
+    /// CloudWatch Logs metric filters.
+    pub logs: Collected<LogsFacts>,
+}
+
+/// One collectable unit of facts: what a rule reads and what a collector fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// [`RegionFacts::apigateway`].
+    ApiGateway,
+    /// [`RegionFacts::apigatewayv2`].
+    ApiGatewayV2,
+    /// [`Facts::iam`].
+    Iam,
+    /// [`RegionFacts::access_analyzer`].
+    AccessAnalyzer,
+    /// [`RegionFacts::pinpoint`].
+    Pinpoint,
+    /// [`RegionFacts::lex`].
+    Lex,
+    /// [`RegionFacts::cloudtrail`].
+    CloudTrail,
+    /// [`RegionFacts::config`].
+    Config,
+    /// [`RegionFacts::cloudwatch`].
+    CloudWatch,
+    /// [`RegionFacts::logs`].
+    Logs,
+    /// [`Facts::s3_account_public_access_block`].
+    S3Account,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_round_trip_through_json() -> Result<(), serde_json::Error> {
+        let mut facts = Facts::new("123456789012");
+        facts.region_mut("us-east-1").apigateway = Collected::Ok(ApiGatewayFacts {
+            rest_apis: vec![RestApi {
+                id: "abc".into(),
+                name: "pets".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        facts.iam = Collected::failed("AccessDenied", "not allowed");
+        let json = serde_json::to_string(&facts)?;
+        let back: Facts = serde_json::from_str(&json)?;
+        assert_eq!(back, facts);
+        assert_eq!(facts.account_arn(), "arn:aws:iam::123456789012:root");
+        Ok(())
+    }
+
+    #[test]
+    fn missing_fields_default() -> Result<(), serde_json::Error> {
+        let facts: Facts =
+            serde_json::from_str(r#"{"account_id":"1","regions":{"eu-west-1":{}}}"#)?;
+        let region = facts.regions.get("eu-west-1");
+        assert_eq!(region.map(|r| &r.lex), Some(&Collected::NotCollected));
+        Ok(())
+    }
+}
