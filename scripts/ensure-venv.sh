@@ -24,7 +24,9 @@ if ! command -v protoc >/dev/null 2>&1; then
 fi
 
 # --- python venv with moto ----------------------------------------------------------------
-if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ]; then
+# Fast path: stamp written by a complete install of this exact version, and moto still there.
+if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] \
+    && compgen -G "$VENV/lib/python3*/site-packages/moto-$MOTO_VERSION.dist-info" >/dev/null; then
     exit 0
 fi
 
