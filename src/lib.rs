@@ -7,6 +7,7 @@ pub mod data_sources;
 pub mod diag;
 pub mod error;
 pub mod framework;
+pub mod live;
 pub mod logging;
 pub mod provider;
 pub mod schema;
