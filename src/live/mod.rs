@@ -45,7 +45,6 @@ pub fn into_collected<T>(result: Result<T, Error>) -> Collected<T> {
 }
 
 fn is_unavailable(kind: AwsErrorKind, code: &str, message: &str) -> bool {
-    matches!(code, "SubscriptionRequiredException" | "OptInRequired" | "UnrecognizedClientException" if kind != AwsErrorKind::Credentials)
-        || code == "SubscriptionRequiredException"
+    matches!(code, "SubscriptionRequiredException" | "OptInRequired")
         || (kind == AwsErrorKind::Transport && (message.contains("dns error") || message.contains("failed to lookup address")))
 }
