@@ -14,6 +14,8 @@ pub struct Attribute {
     pub optional: bool,
     pub computed: bool,
     pub sensitive: bool,
+    /// For a nested attribute (`list of objects` whose fields may be optional): its fields.
+    pub nested_list: Option<Vec<Attribute>>,
 }
 
 /// How a nested block repeats.
@@ -52,7 +54,15 @@ impl Attribute {
             optional: false,
             computed: false,
             sensitive: false,
+            nested_list: None,
         }
+    }
+
+    /// An optional list of objects whose own attributes may be required or optional
+    /// (protocol 6 nested attributes), e.g. `exemptions = [{ control = …, reason = … }]`.
+    pub fn optional_object_list(name: &'static str, fields: Vec<Attribute>, description: &str) -> Self {
+        let ty = Ty::list(Ty::Object(fields.iter().map(|f| (f.name.to_string(), f.ty.clone())).collect()));
+        Attribute { optional: true, nested_list: Some(fields), ..Self::new(name, ty, description) }
     }
 
     /// An attribute the user must set.
@@ -84,6 +94,35 @@ impl Attribute {
     /// True when only the provider may set this attribute.
     pub fn is_computed_only(&self) -> bool {
         self.computed && !self.optional && !self.required
+    }
+}
+
+impl Attribute {
+    /// The protocol encoding of this attribute.
+    pub fn to_proto(&self) -> pb::schema::Attribute {
+        let (r#type, nested_type) = match &self.nested_list {
+            Some(fields) => (
+                Vec::new(),
+                Some(pb::schema::Object {
+                    attributes: fields.iter().map(Attribute::to_proto).collect(),
+                    nesting: pb::schema::object::NestingMode::List as i32,
+                }),
+            ),
+            None => (self.ty.to_json().to_string().into_bytes(), None),
+        };
+        pb::schema::Attribute {
+            name: self.name.to_string(),
+            r#type,
+            nested_type,
+            description: self.description.clone(),
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+            sensitive: self.sensitive,
+            description_kind: pb::StringKind::Markdown as i32,
+            deprecated: false,
+            write_only: false,
+        }
     }
 }
 
@@ -161,23 +200,7 @@ impl Block {
     pub fn to_proto(&self) -> pb::schema::Block {
         pb::schema::Block {
             version: 0,
-            attributes: self
-                .attributes
-                .iter()
-                .map(|a| pb::schema::Attribute {
-                    name: a.name.to_string(),
-                    r#type: a.ty.to_json().to_string().into_bytes(),
-                    nested_type: None,
-                    description: a.description.clone(),
-                    required: a.required,
-                    optional: a.optional,
-                    computed: a.computed,
-                    sensitive: a.sensitive,
-                    description_kind: pb::StringKind::Markdown as i32,
-                    deprecated: false,
-                    write_only: false,
-                })
-                .collect(),
+            attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
             block_types: self
                 .blocks
                 .iter()
