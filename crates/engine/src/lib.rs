@@ -2,3 +2,8 @@
 //! findings. Nothing in this crate performs I/O; collectors and Terraform live in the provider.
 
 pub mod facts;
+pub mod finding;
+pub mod params;
+pub mod rules;
+pub mod service;
+pub mod severity;
