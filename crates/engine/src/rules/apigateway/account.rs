@@ -273,6 +273,26 @@ mod tests {
     }
 
     #[test]
+    fn cloudtrail_pass_and_fail() {
+        use crate::facts::CloudTrailFacts;
+        use crate::rules::logging::fixtures::good_trail;
+        let with = |trails| {
+            region(|r| {
+                r.cloudtrail = Collected::Ok(CloudTrailFacts {
+                    trails,
+                    ..Default::default()
+                })
+            })
+        };
+        let f = only(&Cloudtrail, &with(vec![good_trail("main")]), Status::Pass);
+        assert_eq!(f.control_id, "apigateway_cloudtrail");
+        let mut stopped = good_trail("main");
+        stopped.is_logging = false.into();
+        let f = only(&Cloudtrail, &with(vec![stopped]), Status::Fail);
+        assert!(f.message.contains("is not logging"), "{}", f.message);
+    }
+
+    #[test]
     fn config_rules() {
         only(&ConfigRules, &with_rules(MANAGED_RULES), Status::Pass);
         let f = only(&ConfigRules, &with_rules(&MANAGED_RULES[1..]), Status::Fail);

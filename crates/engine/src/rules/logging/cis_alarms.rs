@@ -498,6 +498,26 @@ mod tests {
     }
 
     #[test]
+    fn every_cis_alarm_passes_with_its_pattern_and_fails_without() {
+        for r in &CIS_ALARMS {
+            only(
+                r,
+                &facts(good_trail("main"), r.pattern, Some((true, TOPIC))),
+                Status::Pass,
+            );
+            only(
+                r,
+                &facts(
+                    good_trail("main"),
+                    "{$.eventName=Nothing}",
+                    Some((true, TOPIC)),
+                ),
+                Status::Fail,
+            );
+        }
+    }
+
+    #[test]
     fn all_fourteen_are_distinct() {
         let mut ids: Vec<&str> = CIS_ALARMS.iter().map(|r| r.meta.id).collect();
         ids.sort_unstable();
