@@ -35,8 +35,8 @@ print(json.dumps(iam.get_user(UserName="alice")["User"]["Arn"]))
     assert_eq!(json(&out), "arn:aws:iam::123456789012:user/alice");
 
     emu.reset();
-    let out = emu.python(r#"print(json.dumps(len(boto3.client("iam").list_users()["Users"])))"#);
-    assert_eq!(json(&out), 0, "reset must clear moto's state");
+    let users = emu.python_json(r#"print(json.dumps(len(boto3.client("iam").list_users()["Users"])))"#);
+    assert_eq!(users, 0, "reset must clear moto's state");
     assert!(emu.log_path().exists(), "the emulator keeps a log");
 }
 

@@ -273,6 +273,15 @@ impl Emulator {
         stdout
     }
 
+    /// [`Emulator::python`], parsing the snippet's last stdout line as JSON
+    /// (end the snippet with `print(json.dumps(...))`).
+    pub fn python_json(&self, script: &str) -> serde_json::Value {
+        let out = self.python(script);
+        let last = out.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+        serde_json::from_str(last)
+            .unwrap_or_else(|e| panic!("python snippet printed no JSON last line ({e}):\n{out}"))
+    }
+
     /// POSTs a JSON body to the emulator; returns (status, body). Plain std TCP, HTTP/1.1.
     pub fn post_json(&self, path: &str, body: &str) -> (u16, String) {
         self.http("POST", path, Some(body))
