@@ -48,4 +48,3 @@ fn is_unavailable(kind: AwsErrorKind, code: &str, message: &str) -> bool {
     matches!(code, "SubscriptionRequiredException" | "OptInRequired")
         || (kind == AwsErrorKind::Transport && (message.contains("dns error") || message.contains("failed to lookup address")))
 }
-pub mod gather;
