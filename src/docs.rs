@@ -58,7 +58,9 @@ fn short(name: &str) -> &str {
 }
 
 fn read(root: &Path, rel: &str) -> Option<String> {
-    std::fs::read_to_string(root.join(rel)).ok()
+    std::fs::read_to_string(root.join(rel))
+        .ok()
+        .map(|text| text.replace("{{controls_table}}", secbaseline_engine::docs::controls_markdown_table().trim_end()))
 }
 
 fn front_matter(title: &str, description: &str) -> String {
