@@ -2,7 +2,6 @@
 //! registered in one static list whose order drives reports and generated docs.
 
 pub mod apigateway;
-pub mod docjson;
 pub mod logging;
 mod meta;
 mod policies;
@@ -34,7 +33,7 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &apigateway::Cloudtrail,
         &apigateway::ConfigRecording,
         &apigateway::ConfigRules,
-        &apigateway::IAM_LEAST_PRIVILEGE,
+        &apigateway::IamLeastPrivilege,
         &logging::MultiRegion,
         &logging::KmsEncryption,
         &logging::LogFileValidation,

@@ -1,7 +1,10 @@
-//! Visiting the IAM policies a policy control judges: customer-managed and inline policies.
+//! Visiting the IAM policies a policy control judges (customer-managed and inline), reading
+//! them through the one policy model (Ruling 9), and the `*_iam_least_privilege` body.
 
 use crate::facts::{IamFacts, InlinePolicy, Known};
-use crate::rules::support::{Res, GLOBAL};
+use crate::finding::Status;
+use crate::policy::{PolicyDocument, PolicyError, Statement};
+use crate::rules::support::{known, Out, Res, GLOBAL};
 
 /// One policy document to judge.
 pub(crate) struct PolicyRef<'a> {
@@ -75,4 +78,93 @@ fn inline<'a>(
         name: format!("inline policy '{}' of {kind} '{who}'", ip.name),
         document: &ip.document,
     })
+}
+
+/// The policy's document read through the policy model; `None` after an UNKNOWN finding (not
+/// decided by the plan) or an ERROR finding naming the policy (malformed document).
+pub(crate) fn parsed(out: &mut Out<'_>, p: &PolicyRef<'_>) -> Option<PolicyDocument> {
+    let text = known(
+        out,
+        &p.res,
+        &format!("The document of {}", p.name),
+        p.document,
+    )?;
+    match PolicyDocument::parse(text) {
+        Ok(doc) => Some(doc),
+        Err(e) => {
+            out.emit(
+                Status::Error,
+                &p.res,
+                format!("The {} could not be read: {e}.", p.name),
+            );
+            None
+        }
+    }
+}
+
+/// `statement "Sid"` or `statement #n` (1-based), for messages.
+pub(crate) fn statement_label(index: usize, stmt: &Statement) -> String {
+    match stmt.sid.as_deref() {
+        Some(sid) if !sid.is_empty() => format!("statement {sid:?}"),
+        _ => format!("statement #{}", index + 1),
+    }
+}
+
+/// Labels of the `Allow` statements of a resource policy that grant to everyone without a
+/// condition ([`PolicyDocument::public_allows`]); `Err` for a malformed document.
+pub(crate) fn public_statements(text: &str) -> Result<Vec<String>, PolicyError> {
+    let doc = PolicyDocument::parse(text)?;
+    Ok(doc
+        .public_allows()
+        .into_iter()
+        .map(|(i, s)| statement_label(i, s))
+        .collect())
+}
+
+/// Gates IAM, then runs `f` on every customer-managed and inline policy whose document could
+/// be read; NOT_APPLICABLE when there is none (Ruling 1).
+pub(crate) fn each_customer_policy<'a>(
+    out: &mut Out<'a>,
+    mut f: impl FnMut(&mut Out<'a>, &PolicyRef<'a>, &PolicyDocument),
+) {
+    let facts = out.facts;
+    let Some(iam) = out.gate(GLOBAL, "IAM", &facts.iam) else {
+        return;
+    };
+    out.scoped(
+        GLOBAL,
+        "No customer-managed or inline IAM policies",
+        |out| {
+            for p in customer_policies(iam) {
+                if let Some(doc) = parsed(out, &p) {
+                    f(out, &p, &doc);
+                }
+            }
+        },
+    );
+}
+
+/// Shared body of the `*_iam_least_privilege` controls (Ruling 9): one finding per
+/// customer-managed or inline policy, FAIL when a statement that is not admin-equivalent
+/// allows `<service>:*` for one of `services` on resource `*`.
+pub(crate) fn service_wildcards(out: &mut Out<'_>, services: &[&str]) {
+    let wanted: Vec<String> = services.iter().map(|s| format!("{s}:*")).collect();
+    each_customer_policy(out, |out, p, doc| {
+        let found: Vec<&str> = services
+            .iter()
+            .zip(&wanted)
+            .filter(|(s, _)| doc.allows_service_wildcard_on_all_resources(s))
+            .map(|(_, w)| w.as_str())
+            .collect();
+        out.verdict(
+            found.is_empty(),
+            &p.res,
+            format!(
+                "The {} allows none of {} on resource *.",
+                p.name,
+                wanted.join(", ")
+            ),
+            format!("The {} allows {} on resource *.", p.name, found.join(", ")),
+        );
+    });
 }
