@@ -4,7 +4,7 @@
 use crate::facts::{IamFacts, InlinePolicy, Known};
 use crate::finding::Status;
 use crate::policy::{PolicyDocument, PolicyError, Statement};
-use crate::rules::support::{known, Out, Res, GLOBAL};
+use crate::rules::support::{iam_facts, known, Out, Res, GLOBAL};
 
 /// One policy document to judge.
 pub(crate) struct PolicyRef<'a> {
@@ -14,6 +14,10 @@ pub(crate) struct PolicyRef<'a> {
     pub name: String,
     /// The document (default version for managed policies, Ruling 9).
     pub document: &'a Known<String>,
+    /// True for a customer-managed policy, false for an inline one.
+    pub managed: bool,
+    /// True for an inline policy of a service-linked role (`/aws-service-role/`).
+    pub service_linked_owner: bool,
 }
 
 /// Resource id of an inline policy: its identity's ARN + `/inline-policy/<name>`.
@@ -42,16 +46,19 @@ pub(crate) fn customer_policies(iam: &IamFacts) -> Vec<PolicyRef<'_>> {
             ),
             name: format!("customer-managed policy '{}'", p.name),
             document: &p.document,
+            managed: true,
+            service_linked_owner: false,
         });
     }
     for u in &iam.users {
-        refs.extend(inline("user", &u.name, &u.arn, &u.inline_policies));
+        refs.extend(inline("user", &u.name, &u.arn, &u.inline_policies, false));
     }
     for g in &iam.groups {
-        refs.extend(inline("group", &g.name, &g.arn, &g.inline_policies));
+        refs.extend(inline("group", &g.name, &g.arn, &g.inline_policies, false));
     }
     for r in &iam.roles {
-        refs.extend(inline("role", &r.name, &r.arn, &r.inline_policies));
+        let linked = r.is_service_linked();
+        refs.extend(inline("role", &r.name, &r.arn, &r.inline_policies, linked));
     }
     refs
 }
@@ -61,6 +68,7 @@ fn inline<'a>(
     who: &str,
     arn: &Known<String>,
     list: &'a [InlinePolicy],
+    service_linked_owner: bool,
 ) -> impl Iterator<Item = PolicyRef<'a>> + use<'a> {
     let kind = kind.to_owned();
     let who = who.to_owned();
@@ -77,6 +85,8 @@ fn inline<'a>(
         },
         name: format!("inline policy '{}' of {kind} '{who}'", ip.name),
         document: &ip.document,
+        managed: false,
+        service_linked_owner,
     })
 }
 
@@ -127,8 +137,7 @@ pub(crate) fn each_customer_policy<'a>(
     out: &mut Out<'a>,
     mut f: impl FnMut(&mut Out<'a>, &PolicyRef<'a>, &PolicyDocument),
 ) {
-    let facts = out.facts;
-    let Some(iam) = out.gate(GLOBAL, "IAM", &facts.iam) else {
+    let Some(iam) = iam_facts(out) else {
         return;
     };
     out.scoped(
