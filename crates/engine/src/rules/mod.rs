@@ -2,6 +2,8 @@
 //! registered in one static list whose order drives reports and generated docs.
 
 pub mod apigateway;
+#[cfg(test)]
+mod document_table;
 pub mod iam;
 pub mod lex;
 pub mod logging;
