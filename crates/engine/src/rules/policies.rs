@@ -114,7 +114,12 @@ pub(crate) fn parsed(out: &mut Out<'_>, p: &PolicyRef<'_>) -> Option<PolicyDocum
 
 /// `statement "Sid"` or `statement #n` (1-based), for messages.
 pub(crate) fn statement_label(index: usize, stmt: &Statement) -> String {
-    match stmt.sid.as_deref() {
+    label(index, stmt.sid.as_deref())
+}
+
+/// `statement "Sid"` or `statement #n` (1-based) from a position and an optional `Sid`.
+pub(crate) fn label(index: usize, sid: Option<&str>) -> String {
+    match sid {
         Some(sid) if !sid.is_empty() => format!("statement {sid:?}"),
         _ => format!("statement #{}", index + 1),
     }

@@ -5,6 +5,7 @@ use crate::facts::{Facts, Role, Source};
 use crate::finding::{Finding, Status};
 use crate::params::Params;
 use crate::policy::{PolicyDocument, TrustGrant, TrustPrincipal};
+use crate::rules::policies::label;
 use crate::rules::support::{iam_facts, known, Out, Res, GLOBAL};
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
@@ -62,10 +63,7 @@ fn each_trust<'a>(
 
 /// `statement "Sid"` / `statement #n` of a grant.
 fn grant_label(g: &TrustGrant) -> String {
-    match g.sid.as_deref() {
-        Some(sid) if !sid.is_empty() => format!("statement {sid:?}"),
-        _ => format!("statement #{}", g.statement_index + 1),
-    }
+    label(g.statement_index, g.sid.as_deref())
 }
 
 /// `sts_trust_no_public_principal`.
