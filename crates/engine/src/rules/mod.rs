@@ -2,10 +2,15 @@
 //! registered in one static list whose order drives reports and generated docs.
 
 pub mod apigateway;
-pub mod docjson;
+#[cfg(test)]
+mod document_table;
+pub mod iam;
+pub mod lex;
 pub mod logging;
 mod meta;
+pub mod pinpoint;
 mod policies;
+pub mod sts;
 mod support;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -16,7 +21,7 @@ use logging::CIS_ALARMS;
 
 /// Every registered rule, in catalogue (CONTROLS.md) order.
 pub fn catalogue() -> &'static [&'static dyn Rule] {
-    static RULES: [&dyn Rule; 40] = [
+    static RULES: [&dyn Rule; 69] = [
         &apigateway::RestExecutionLogging,
         &apigateway::RestAccessLogging,
         &apigateway::V2AccessLogging,
@@ -34,7 +39,36 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &apigateway::Cloudtrail,
         &apigateway::ConfigRecording,
         &apigateway::ConfigRules,
-        &apigateway::IAM_LEAST_PRIVILEGE,
+        &apigateway::IamLeastPrivilege,
+        &iam::RootAccessKey,
+        &iam::RootMfa,
+        &iam::RootHardwareMfa,
+        &iam::UserConsoleMfa,
+        &iam::UserMfa,
+        &iam::PasswordPolicy,
+        &iam::AccessKeyRotation,
+        &iam::UnusedCredentials,
+        &iam::UserSingleActiveKey,
+        &iam::UserNoDirectPolicies,
+        &iam::PolicyNoAdmin,
+        &iam::PolicyNoServiceWildcard,
+        &iam::SupportRole,
+        &iam::ExpiredServerCertificates,
+        &iam::NoCloudshellFullAccess,
+        &iam::AccessAnalyzer,
+        &sts::TrustNoPublicPrincipal,
+        &sts::CrossAccountCondition,
+        &sts::ServiceConfusedDeputy,
+        &sts::NoAssumeAnyRole,
+        &pinpoint::EventStream,
+        &pinpoint::IamLeastPrivilege,
+        &pinpoint::Cloudtrail,
+        &pinpoint::ConfigRecording,
+        &lex::ConversationLogs,
+        &lex::ConversationLogsEncrypted,
+        &lex::IamLeastPrivilege,
+        &lex::Cloudtrail,
+        &lex::ConfigRecording,
         &logging::MultiRegion,
         &logging::KmsEncryption,
         &logging::LogFileValidation,
@@ -76,8 +110,8 @@ mod tests {
     use crate::rules::testkit::{params, ACCOUNT, REGION};
     use crate::severity::Severity;
 
-    /// CONTROLS.md "API Gateway" and "Account logging and monitoring": id, severity,
-    /// remediated_by — copied from the tables so drift fails here.
+    /// CONTROLS.md "API Gateway", "IAM", "STS", "Pinpoint", "Lex" and "Account logging and
+    /// monitoring": id, severity, remediated_by — copied from the tables so drift fails here.
     const EXPECTED: &[(&str, Severity, Option<&str>)] = &[
         ("apigateway_rest_execution_logging", Severity::Medium, None),
         ("apigateway_rest_access_logging", Severity::Medium, None),
@@ -129,6 +163,51 @@ mod tests {
             Some("secbaseline_config_rules"),
         ),
         ("apigateway_iam_least_privilege", Severity::Medium, None),
+        ("iam_root_access_key", Severity::Critical, None),
+        ("iam_root_mfa", Severity::Critical, None),
+        ("iam_root_hardware_mfa", Severity::Critical, None),
+        ("iam_user_console_mfa", Severity::Medium, None),
+        ("iam_user_mfa", Severity::Medium, None),
+        ("iam_password_policy", Severity::Medium, None),
+        ("iam_access_key_rotation", Severity::Medium, None),
+        ("iam_unused_credentials", Severity::Medium, None),
+        ("iam_user_single_active_key", Severity::Medium, None),
+        ("iam_user_no_direct_policies", Severity::Low, None),
+        ("iam_policy_no_admin", Severity::High, None),
+        ("iam_policy_no_service_wildcard", Severity::Low, None),
+        ("iam_support_role", Severity::Low, None),
+        ("iam_expired_server_certificates", Severity::Medium, None),
+        ("iam_no_cloudshell_full_access", Severity::Medium, None),
+        ("iam_access_analyzer", Severity::High, None),
+        ("sts_trust_no_public_principal", Severity::Critical, None),
+        ("sts_cross_account_condition", Severity::Medium, None),
+        ("sts_service_confused_deputy", Severity::High, None),
+        ("sts_no_assume_any_role", Severity::High, None),
+        ("pinpoint_event_stream", Severity::Low, None),
+        ("pinpoint_iam_least_privilege", Severity::Medium, None),
+        (
+            "pinpoint_cloudtrail",
+            Severity::High,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "pinpoint_config_recording",
+            Severity::Medium,
+            Some("secbaseline_config_rules"),
+        ),
+        ("lex_conversation_logs", Severity::Medium, None),
+        ("lex_conversation_logs_encrypted", Severity::Medium, None),
+        ("lex_iam_least_privilege", Severity::Medium, None),
+        (
+            "lex_cloudtrail",
+            Severity::High,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "lex_config_recording",
+            Severity::Medium,
+            Some("secbaseline_config_rules"),
+        ),
         (
             "cloudtrail_multi_region",
             Severity::High,
@@ -260,6 +339,13 @@ mod tests {
             assert_eq!(rule.meta().severity, *severity, "{id} severity");
             assert_eq!(rule.meta().remediated_by, *by, "{id} remediated_by");
         }
+    }
+
+    #[test]
+    fn the_catalogue_is_exactly_the_controls_md_ids_in_order() {
+        let registered: Vec<&str> = catalogue().iter().map(|r| r.meta().id).collect();
+        let expected: Vec<&str> = EXPECTED.iter().map(|(id, _, _)| *id).collect();
+        assert_eq!(registered, expected);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Shared plumbing of rule evaluation: the finding collector, source gating and identities.
 
-use crate::facts::{Collected, Facts, Known, RegionFacts};
+use crate::facts::{Collected, Facts, IamFacts, Known, RegionFacts};
 use crate::finding::{Finding, Status};
 use crate::rules::meta::Meta;
 
@@ -161,6 +161,12 @@ impl<'a> Out<'a> {
             });
         }
     }
+}
+
+/// The collected IAM facts (global), or an ERROR / NOT_APPLICABLE / UNKNOWN finding.
+pub(crate) fn iam_facts<'a>(out: &mut Out<'a>) -> Option<&'a IamFacts> {
+    let facts = out.facts;
+    out.gate(GLOBAL, "IAM", &facts.iam)
 }
 
 /// `Some(v)` for a known value; `None` after emitting UNKNOWN for `what`.

@@ -1,12 +1,11 @@
 //! API Gateway's own account-level controls: CloudTrail, Config recording and rules, IAM scope.
 
 use crate::facts::{Facts, Source};
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 use crate::params::Params;
-use crate::rules::docjson::{basic_wildcard_grants, WildcardGrants};
 use crate::rules::logging::{multi_region_trail, records_types};
-use crate::rules::policies::customer_policies;
-use crate::rules::support::{known, Out, GLOBAL};
+use crate::rules::policies::service_wildcards;
+use crate::rules::support::Out;
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
 use crate::severity::Severity;
@@ -166,17 +165,8 @@ impl Rule for ConfigRules {
     }
 }
 
-/// `apigateway_iam_least_privilege`. Evaluates policies through a [`WildcardGrants`] seam so the
-/// full policy model can be plugged in after merge.
-pub struct IamLeastPrivilege {
-    /// How policy documents are read.
-    pub grants: WildcardGrants,
-}
-
-/// The instance registered in the catalogue.
-pub static IAM_LEAST_PRIVILEGE: IamLeastPrivilege = IamLeastPrivilege {
-    grants: basic_wildcard_grants,
-};
+/// `apigateway_iam_least_privilege`.
+pub struct IamLeastPrivilege;
 
 impl IamLeastPrivilege {
     const META: Meta = Meta {
@@ -193,48 +183,6 @@ impl IamLeastPrivilege {
     };
 }
 
-/// Shared body of the `*_iam_least_privilege` controls: one finding per customer-managed or
-/// inline policy.
-pub(crate) fn service_wildcards(out: &mut Out<'_>, grants: WildcardGrants, wanted: &[&str]) {
-    let facts = out.facts;
-    let Some(iam) = out.gate(GLOBAL, "IAM", &facts.iam) else {
-        return;
-    };
-    out.scoped(
-        GLOBAL,
-        "No customer-managed or inline IAM policies",
-        |out| {
-            for p in customer_policies(iam) {
-                let Some(doc) = known(
-                    out,
-                    &p.res,
-                    &format!("The document of {}", p.name),
-                    p.document,
-                ) else {
-                    continue;
-                };
-                match grants(doc, wanted) {
-                    Err(e) => out.emit(
-                        Status::Error,
-                        &p.res,
-                        format!("The {} could not be read: {e}.", p.name),
-                    ),
-                    Ok(found) => out.verdict(
-                        found.is_empty(),
-                        &p.res,
-                        format!(
-                            "The {} allows none of {} on resource *.",
-                            p.name,
-                            wanted.join(", ")
-                        ),
-                        format!("The {} allows {} on resource *.", p.name, found.join(", ")),
-                    ),
-                }
-            }
-        },
-    );
-}
-
 impl Rule for IamLeastPrivilege {
     fn meta(&self) -> &Meta {
         &Self::META
@@ -242,7 +190,7 @@ impl Rule for IamLeastPrivilege {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        service_wildcards(&mut out, self.grants, &["apigateway:*", "execute-api:*"]);
+        service_wildcards(&mut out, &["apigateway", "execute-api"]);
         out.finish()
     }
 }
@@ -253,6 +201,7 @@ mod tests {
     use crate::facts::{
         Collected, ConfigFacts, ConfigRule, IamFacts, InlinePolicy, ManagedPolicy, Role,
     };
+    use crate::finding::Status;
     use crate::rules::testkit::{only, region, run, statuses, ACCOUNT};
 
     fn with_rules(ids: &[&str]) -> Facts {
@@ -335,7 +284,7 @@ mod tests {
     #[test]
     fn iam_least_privilege() {
         let f = only(
-            &IAM_LEAST_PRIVILEGE,
+            &IamLeastPrivilege,
             &iam(vec![managed("wide", WIDE, false)], vec![]),
             Status::Fail,
         );
@@ -346,13 +295,13 @@ mod tests {
         );
         assert_eq!(f.region, "global");
         only(
-            &IAM_LEAST_PRIVILEGE,
+            &IamLeastPrivilege,
             &iam(vec![managed("scoped", SCOPED, false)], vec![]),
             Status::Pass,
         );
         // AWS-managed policies are not judged.
         only(
-            &IAM_LEAST_PRIVILEGE,
+            &IamLeastPrivilege,
             &iam(
                 vec![managed("AmazonAPIGatewayAdministrator", WIDE, true)],
                 vec![],
@@ -369,7 +318,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let f = only(&IAM_LEAST_PRIVILEGE, &iam(vec![], vec![role]), Status::Fail);
+        let f = only(&IamLeastPrivilege, &iam(vec![], vec![role]), Status::Fail);
         assert_eq!(
             f.resource_id,
             format!("arn:aws:iam::{ACCOUNT}:role/deployer/inline-policy/api")
@@ -377,24 +326,8 @@ mod tests {
         let mut denied = Facts::new(ACCOUNT);
         denied.iam = Collected::failed("AccessDenied", "no");
         assert_eq!(
-            statuses(&run(&IAM_LEAST_PRIVILEGE, &denied)),
+            statuses(&run(&IamLeastPrivilege, &denied)),
             vec![Status::Error]
-        );
-    }
-
-    #[test]
-    fn iam_least_privilege_uses_the_seam() {
-        fn always(
-            _: &str,
-            wanted: &[&str],
-        ) -> Result<Vec<String>, crate::rules::docjson::DocError> {
-            Ok(vec![wanted[0].to_owned()])
-        }
-        let rule = IamLeastPrivilege { grants: always };
-        only(
-            &rule,
-            &iam(vec![managed("scoped", SCOPED, false)], vec![]),
-            Status::Fail,
         );
     }
 }

@@ -4,7 +4,7 @@ use crate::facts::{Facts, Known, RestApi, RestMethod, Source};
 use crate::finding::{Finding, Status};
 use crate::params::Params;
 use crate::rules::apigateway::REST_LABEL;
-use crate::rules::docjson::public_allows;
+use crate::rules::policies::public_statements;
 use crate::rules::support::{known, Out, Res};
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
@@ -125,7 +125,7 @@ impl Rule for RestResourcePolicyPublic {
                     let Some(doc) = policy.as_deref().filter(|d| !d.trim().is_empty()) else {
                         continue;
                     };
-                    match public_allows(doc) {
+                    match public_statements(doc) {
                         Err(e) => out.emit(Status::Error, &res, format!("The resource policy of {name} could not be read: {e}.")),
                         Ok(open) => out.verdict(
                             open.is_empty(),

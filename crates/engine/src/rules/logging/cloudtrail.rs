@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use crate::facts::{CloudTrailFacts, Collected, Facts, Known, Source, Trail, TrailBucket};
 use crate::finding::{Finding, Status};
 use crate::params::Params;
-use crate::rules::docjson::public_allows;
 use crate::rules::logging::trails::multi_region_trail;
+use crate::rules::policies::public_statements;
 use crate::rules::support::{is_set, known, Out, Res};
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
@@ -233,7 +233,7 @@ fn public_gaps(facts: &Facts, bucket: &str, b: &TrailBucket) -> Vec<Gap> {
     let mut gaps = Vec::new();
     match &b.policy {
         Known::Unknown => gaps.push(Gap::Unknown("the bucket policy".into())),
-        Known::Known(Some(doc)) if !doc.trim().is_empty() => match public_allows(doc) {
+        Known::Known(Some(doc)) if !doc.trim().is_empty() => match public_statements(doc) {
             Ok(open) if !open.is_empty() => gaps.push(Gap::Problem(format!(
                 "its policy allows principal * without a Condition in {}",
                 open.join(", ")

@@ -50,34 +50,42 @@ pub(crate) fn records_types(out: &mut Out<'_>, types: &[&str], service: &str) {
         |r| &r.config,
         "AWS Config",
         "AWS Config is not set up",
-        |out, region, cfg| {
-            let res = out.account(region);
-            match recorder(cfg, region) {
-                Pre::Fail(m) => out.fail(
-                    &res,
-                    format!("{m}, so {service} resources are not recorded."),
-                ),
-                Pre::Unknown(w) => out.unknown(&res, &w),
-                Pre::Ready(rec, g) => {
-                    let missing: Vec<&str> =
-                        types.iter().copied().filter(|t| !g.records(t)).collect();
-                    out.verdict(
-                        missing.is_empty(),
-                        &res,
-                        format!(
-                            "AWS Config recorder '{}' records {service} resources in {region}.",
-                            rec.name
-                        ),
-                        format!(
-                            "AWS Config recorder '{}' in {region} does not record {}.",
-                            rec.name,
-                            missing.join(", ")
-                        ),
-                    );
-                }
-            }
-        },
+        |out, region, cfg| records_types_in(out, region, cfg, types, service),
     );
+}
+
+/// The finding of [`records_types`] for one region whose Config facts were collected.
+pub(crate) fn records_types_in(
+    out: &mut Out<'_>,
+    region: &str,
+    cfg: &ConfigFacts,
+    types: &[&str],
+    service: &str,
+) {
+    let res = out.account(region);
+    match recorder(cfg, region) {
+        Pre::Fail(m) => out.fail(
+            &res,
+            format!("{m}, so {service} resources are not recorded."),
+        ),
+        Pre::Unknown(w) => out.unknown(&res, &w),
+        Pre::Ready(rec, g) => {
+            let missing: Vec<&str> = types.iter().copied().filter(|t| !g.records(t)).collect();
+            out.verdict(
+                missing.is_empty(),
+                &res,
+                format!(
+                    "AWS Config recorder '{}' records {service} resources in {region}.",
+                    rec.name
+                ),
+                format!(
+                    "AWS Config recorder '{}' in {region} does not record {}.",
+                    rec.name,
+                    missing.join(", ")
+                ),
+            );
+        }
+    }
 }
 
 /// `config_recorder`.

@@ -5,6 +5,7 @@ mod alarm_actions;
 mod cis_alarms;
 mod cloudtrail;
 mod config;
+mod presence;
 mod trails;
 
 pub use alarm_actions::AlarmActions;
@@ -15,6 +16,9 @@ pub use cloudtrail::{
 };
 pub(crate) use config::records_types;
 pub use config::ConfigRecorder;
+pub(crate) use presence::{
+    multi_region_trail_if_present, records_types_where_present, ServiceResources,
+};
 pub(crate) use trails::multi_region_trail;
 
 #[cfg(test)]
