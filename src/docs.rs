@@ -17,7 +17,10 @@ pub struct DocFile {
 /// are read from there; missing ones are simply left out).
 pub fn render_all(root: &Path) -> Vec<DocFile> {
     let registry = Registry::new();
-    let mut files = vec![DocFile { path: "docs/index.md".into(), content: render_index(root) }];
+    let mut files = vec![DocFile {
+        path: "docs/index.md".into(),
+        content: render_index(root),
+    }];
     for (name, ds) in &registry.data_sources {
         files.push(DocFile {
             path: format!("docs/data-sources/{}.md", short(name)),
@@ -31,11 +34,18 @@ pub fn render_all(root: &Path) -> Vec<DocFile> {
         });
     }
     for (name, f) in &registry.functions {
-        let params: Vec<String> = f.params().iter().map(|p| format!("{} {}", p.name, type_name(&p.ty))).collect();
+        let params: Vec<String> = f
+            .params()
+            .iter()
+            .map(|p| format!("{} {}", p.name, type_name(&p.ty)))
+            .collect();
         let mut out = front_matter(&format!("{name} Function - secbaseline"), f.summary());
         out.push_str(&format!("# function: {name}\n\n{}\n\n", f.description()));
         if let Some(example) = read(root, &format!("examples/functions/{name}/function.tf")) {
-            out.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", example.trim_end()));
+            out.push_str(&format!(
+                "## Example Usage\n\n```terraform\n{}\n```\n\n",
+                example.trim_end()
+            ));
         }
         out.push_str(&format!(
             "## Signature\n\n```text\n{name}({}) {}\n```\n\n## Arguments\n\n",
@@ -43,12 +53,21 @@ pub fn render_all(root: &Path) -> Vec<DocFile> {
             type_name(&f.return_type())
         ));
         for (i, p) in f.params().iter().enumerate() {
-            out.push_str(&format!("{}. `{}` ({}) {}\n", i + 1, p.name, type_name(&p.ty), p.description));
+            out.push_str(&format!(
+                "{}. `{}` ({}) {}\n",
+                i + 1,
+                p.name,
+                type_name(&p.ty),
+                p.description
+            ));
         }
         if let Some(extra) = read(root, &format!("templates/functions/{name}.md")) {
             out.push_str(&format!("\n{}\n", extra.trim_end()));
         }
-        files.push(DocFile { path: format!("docs/functions/{name}.md"), content: out });
+        files.push(DocFile {
+            path: format!("docs/functions/{name}.md"),
+            content: out,
+        });
     }
     files
 }
@@ -58,9 +77,12 @@ fn short(name: &str) -> &str {
 }
 
 fn read(root: &Path, rel: &str) -> Option<String> {
-    std::fs::read_to_string(root.join(rel))
-        .ok()
-        .map(|text| text.replace("{{controls_table}}", secbaseline_engine::docs::controls_markdown_table().trim_end()))
+    std::fs::read_to_string(root.join(rel)).ok().map(|text| {
+        text.replace(
+            "{{controls_table}}",
+            secbaseline_engine::docs::controls_markdown_table().trim_end(),
+        )
+    })
 }
 
 fn front_matter(title: &str, description: &str) -> String {
@@ -70,7 +92,10 @@ fn front_matter(title: &str, description: &str) -> String {
 
 fn render_index(root: &Path) -> String {
     let schema = provider_schema();
-    let mut out = front_matter("Provider: secbaseline", "The secbaseline provider judges and fixes an AWS account's security baseline.");
+    let mut out = front_matter(
+        "Provider: secbaseline",
+        "The secbaseline provider judges and fixes an AWS account's security baseline.",
+    );
     out.push_str("# secbaseline Provider\n\n");
     out.push_str(&schema.description);
     out.push_str("\n\n");
@@ -79,7 +104,10 @@ fn render_index(root: &Path) -> String {
         out.push_str("\n\n");
     }
     if let Some(example) = read(root, "examples/provider/provider.tf") {
-        out.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", example.trim_end()));
+        out.push_str(&format!(
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            example.trim_end()
+        ));
     }
     out.push_str(&render_schema(&schema));
     out
@@ -88,9 +116,16 @@ fn render_index(root: &Path) -> String {
 fn render_page(root: &Path, name: &str, kind: &str, dir: &str, schema: &Block) -> String {
     let mut out = front_matter(&format!("{name} {kind} - secbaseline"), &schema.description);
     out.push_str(&format!("# {name} ({kind})\n\n{}\n\n", schema.description));
-    let example_file = if kind == "Resource" { "resource.tf" } else { "data-source.tf" };
+    let example_file = if kind == "Resource" {
+        "resource.tf"
+    } else {
+        "data-source.tf"
+    };
     if let Some(example) = read(root, &format!("examples/{dir}/{name}/{example_file}")) {
-        out.push_str(&format!("## Example Usage\n\n```terraform\n{}\n```\n\n", example.trim_end()));
+        out.push_str(&format!(
+            "## Example Usage\n\n```terraform\n{}\n```\n\n",
+            example.trim_end()
+        ));
     }
     if let Some(extra) = read(root, &format!("templates/{dir}/{name}.md")) {
         out.push_str(extra.trim_end());
@@ -98,17 +133,23 @@ fn render_page(root: &Path, name: &str, kind: &str, dir: &str, schema: &Block) -
     }
     out.push_str(&render_schema(schema));
     if let Some(import) = read(root, &format!("examples/{dir}/{name}/import.sh")) {
-        out.push_str(&format!("\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n", import.trim_end()));
+        out.push_str(&format!(
+            "\n## Import\n\nImport is supported using the following syntax:\n\n```shell\n{}\n```\n",
+            import.trim_end()
+        ));
     }
     out
 }
 
 fn render_schema(schema: &Block) -> String {
-    let mut out = String::from("<!-- schema generated by the secbaseline docs generator -->\n## Schema\n");
+    let mut out =
+        String::from("<!-- schema generated by the secbaseline docs generator -->\n## Schema\n");
     let mut nested = Vec::new();
     render_block(schema, "", &mut out, &mut nested);
     while let Some((anchor, title, block)) = nested.pop() {
-        out.push_str(&format!("\n<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n"));
+        out.push_str(&format!(
+            "\n<a id=\"{anchor}\"></a>\n### Nested Schema for `{title}`\n"
+        ));
         let mut more = Vec::new();
         render_block(&block, &title, &mut out, &mut more);
         more.reverse();
@@ -117,8 +158,14 @@ fn render_schema(schema: &Block) -> String {
     out
 }
 
-fn render_block(block: &Block, prefix: &str, out: &mut String, nested: &mut Vec<(String, String, Block)>) {
-    let sections: [(&str, fn(&Attribute) -> bool); 3] = [
+fn render_block(
+    block: &Block,
+    prefix: &str,
+    out: &mut String,
+    nested: &mut Vec<(String, String, Block)>,
+) {
+    type Pick = fn(&Attribute) -> bool;
+    let sections: [(&str, Pick); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.is_computed_only()),
@@ -126,7 +173,11 @@ fn render_block(block: &Block, prefix: &str, out: &mut String, nested: &mut Vec<
     let mut pending_blocks: Vec<(String, String, Block)> = Vec::new();
     for (title, pick) in sections {
         let attrs: Vec<&Attribute> = block.attributes.iter().filter(|a| pick(a)).collect();
-        let blocks: Vec<_> = if title == "Optional" { block.blocks.iter().collect() } else { Vec::new() };
+        let blocks: Vec<_> = if title == "Optional" {
+            block.blocks.iter().collect()
+        } else {
+            Vec::new()
+        };
         if attrs.is_empty() && blocks.is_empty() {
             continue;
         }
@@ -135,11 +186,23 @@ fn render_block(block: &Block, prefix: &str, out: &mut String, nested: &mut Vec<
             .iter()
             .map(|a| {
                 let sensitive = if a.sensitive { ", Sensitive" } else { "" };
-                (a.name.to_string(), format!("- `{}` ({}{sensitive}) {}\n", a.name, type_name(&a.ty), a.description))
+                (
+                    a.name.to_string(),
+                    format!(
+                        "- `{}` ({}{sensitive}) {}\n",
+                        a.name,
+                        type_name(&a.ty),
+                        a.description
+                    ),
+                )
             })
             .collect();
         for b in blocks {
-            let path = if prefix.is_empty() { b.name.to_string() } else { format!("{prefix}.{}", b.name) };
+            let path = if prefix.is_empty() {
+                b.name.to_string()
+            } else {
+                format!("{prefix}.{}", b.name)
+            };
             let anchor = format!("nestedblock--{}", path.replace('.', "--"));
             let kind = match b.nesting {
                 Nesting::Single => "Block".to_string(),
@@ -147,7 +210,13 @@ fn render_block(block: &Block, prefix: &str, out: &mut String, nested: &mut Vec<
                 Nesting::List => "Block List".to_string(),
                 Nesting::Set => "Block Set".to_string(),
             };
-            lines.push((b.name.to_string(), format!("- `{}` ({kind}) {} (see [below for nested schema](#{anchor}))\n", b.name, b.block.description)));
+            lines.push((
+                b.name.to_string(),
+                format!(
+                    "- `{}` ({kind}) {} (see [below for nested schema](#{anchor}))\n",
+                    b.name, b.block.description
+                ),
+            ));
             pending_blocks.push((anchor, path, b.block.clone()));
         }
         lines.sort();

@@ -60,29 +60,55 @@ impl Attribute {
 
     /// An optional list of objects whose own attributes may be required or optional
     /// (protocol 6 nested attributes), e.g. `exemptions = [{ control = …, reason = … }]`.
-    pub fn optional_object_list(name: &'static str, fields: Vec<Attribute>, description: &str) -> Self {
-        let ty = Ty::list(Ty::Object(fields.iter().map(|f| (f.name.to_string(), f.ty.clone())).collect()));
-        Attribute { optional: true, nested_list: Some(fields), ..Self::new(name, ty, description) }
+    pub fn optional_object_list(
+        name: &'static str,
+        fields: Vec<Attribute>,
+        description: &str,
+    ) -> Self {
+        let ty = Ty::list(Ty::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.to_string(), f.ty.clone()))
+                .collect(),
+        ));
+        Attribute {
+            optional: true,
+            nested_list: Some(fields),
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute the user must set.
     pub fn required(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { required: true, ..Self::new(name, ty, description) }
+        Attribute {
+            required: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute the user may set.
     pub fn optional(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { optional: true, ..Self::new(name, ty, description) }
+        Attribute {
+            optional: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute only the provider sets.
     pub fn computed(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { computed: true, ..Self::new(name, ty, description) }
+        Attribute {
+            computed: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute the user may set and the provider fills when they do not.
     pub fn optional_computed(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { optional: true, computed: true, ..Self::new(name, ty, description) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// Marks the attribute sensitive (Terraform hides it in output).
@@ -128,7 +154,10 @@ impl Attribute {
 
 impl Block {
     pub fn new(description: &str) -> Self {
-        Block { description: description.to_string(), ..Default::default() }
+        Block {
+            description: description.to_string(),
+            ..Default::default()
+        }
     }
 
     pub fn attr(mut self, attribute: Attribute) -> Self {
@@ -136,15 +165,30 @@ impl Block {
         self
     }
 
-    pub fn block(mut self, name: &'static str, nesting: Nesting, max_items: i64, block: Block) -> Self {
-        self.blocks.push(NestedBlock { name, block, nesting, min_items: 0, max_items });
+    pub fn block(
+        mut self,
+        name: &'static str,
+        nesting: Nesting,
+        max_items: i64,
+        block: Block,
+    ) -> Self {
+        self.blocks.push(NestedBlock {
+            name,
+            block,
+            nesting,
+            min_items: 0,
+            max_items,
+        });
         self
     }
 
     /// The object type of a value of this block.
     pub fn ty(&self) -> Ty {
-        let mut attrs: Vec<(String, Ty)> =
-            self.attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect();
+        let mut attrs: Vec<(String, Ty)> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), a.ty.clone()))
+            .collect();
         for nested in &self.blocks {
             let inner = nested.block.ty();
             let ty = match nested.nesting {
@@ -187,7 +231,11 @@ impl Block {
                 }
                 (Nesting::List | Nesting::Set, Value::List(items)) => {
                     for (i, item) in items.iter().enumerate() {
-                        diags.extend(nested.block.reject_computed_only(item, &base.index(i as i64)));
+                        diags.extend(
+                            nested
+                                .block
+                                .reject_computed_only(item, &base.index(i as i64)),
+                        );
                     }
                 }
                 _ => {}
@@ -224,6 +272,9 @@ impl Block {
 
     /// A versioned protocol schema.
     pub fn to_schema(&self, version: i64) -> pb::Schema {
-        pb::Schema { version, block: Some(self.to_proto()) }
+        pb::Schema {
+            version,
+            block: Some(self.to_proto()),
+        }
     }
 }

@@ -25,14 +25,25 @@ output "account" { value = data.secbaseline_account.this }
 #[test]
 fn account_data_source_reads_the_emulator_identity() {
     let emu = Emulator::start();
-    let ws = Workspace::new(&emu, &config(r#"provider "secbaseline" { region = "us-east-1" }"#, ACCOUNT));
+    let ws = Workspace::new(
+        &emu,
+        &config(
+            r#"provider "secbaseline" { region = "us-east-1" }"#,
+            ACCOUNT,
+        ),
+    );
     ws.apply().assert_success();
     let account = ws.output_json("account");
     assert_eq!(account["account_id"], "123456789012");
     assert_eq!(account["id"], "123456789012");
     assert_eq!(account["partition"], "aws");
     assert_eq!(account["region"], "us-east-1");
-    assert!(account["arn"].as_str().is_some_and(|a| a.starts_with("arn:aws:")), "{account}");
+    assert!(
+        account["arn"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("arn:aws:")),
+        "{account}"
+    );
 }
 
 #[test]
@@ -69,14 +80,23 @@ fn endpoints_block_overrides_the_environment() {
 fn assert_diag(out: &common::Output, summary_part: &str, attribute_hint: &str) {
     out.assert_failure();
     let text = out.combined();
-    assert!(text.contains(summary_part), "expected {summary_part:?} in:\n{text}");
-    assert!(text.contains(attribute_hint), "expected the attribute {attribute_hint:?} to be named in:\n{text}");
+    assert!(
+        text.contains(summary_part),
+        "expected {summary_part:?} in:\n{text}"
+    );
+    assert!(
+        text.contains(attribute_hint),
+        "expected the attribute {attribute_hint:?} to be named in:\n{text}"
+    );
     assert!(!text.contains("panicked"), "the provider panicked:\n{text}");
 }
 
 #[test]
 fn unknown_region_is_rejected_on_the_region_attribute() {
-    let ws = Workspace::offline(&config(r#"provider "secbaseline" { region = "mars-north-9x" }"#, ACCOUNT));
+    let ws = Workspace::offline(&config(
+        r#"provider "secbaseline" { region = "mars-north-9x" }"#,
+        ACCOUNT,
+    ));
     assert_diag(&ws.plan(), "Invalid AWS region", "region");
 }
 
@@ -108,11 +128,18 @@ fn assume_role_without_role_arn_is_rejected() {
 fn rejected_credentials_say_what_to_fix() {
     // Nothing answers on the endpoint and no credential source works: configure must fail
     // with a diagnostic that points at the credentials, not crash or hang.
-    let mut ws = Workspace::offline(&config(r#"provider "secbaseline" { region = "us-east-1" }"#, ACCOUNT));
+    let mut ws = Workspace::offline(&config(
+        r#"provider "secbaseline" { region = "us-east-1" }"#,
+        ACCOUNT,
+    ));
     ws.set_env("AWS_ACCESS_KEY_ID", "");
     ws.set_env("AWS_SECRET_ACCESS_KEY", "");
     let out = ws.plan();
-    assert_diag(&out, "Invalid AWS credentials or configuration", "credentials");
+    assert_diag(
+        &out,
+        "Invalid AWS credentials or configuration",
+        "credentials",
+    );
 }
 
 #[test]

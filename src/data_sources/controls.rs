@@ -29,15 +29,24 @@ fn selection(config: &Value) -> Result<Selection, Vec<Diag>> {
     let none: Vec<String> = Vec::new();
     let mut errors = Vec::new();
     if let Err(e) = Selection::parse(&services, &none, &none, &none) {
-        errors.push(Diag::error("Invalid services", e.to_string(), Some(AttrPath::of("services"))));
+        errors.push(Diag::error(
+            "Invalid services",
+            e.to_string(),
+            Some(AttrPath::of("services")),
+        ));
     }
     if let Err(e) = Selection::parse(&none, &none, &none, &frameworks) {
-        errors.push(Diag::error("Invalid frameworks", e.to_string(), Some(AttrPath::of("frameworks"))));
+        errors.push(Diag::error(
+            "Invalid frameworks",
+            e.to_string(),
+            Some(AttrPath::of("frameworks")),
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Selection::parse(&services, &none, &none, &frameworks).map_err(|e| vec![Diag::error("Invalid filter", e.to_string(), None)])
+    Selection::parse(&services, &none, &none, &frameworks)
+        .map_err(|e| vec![Diag::error("Invalid filter", e.to_string(), None)])
 }
 
 /// The catalogue entries a selection picks, as values.
@@ -53,7 +62,10 @@ pub fn controls_value(selection: &Selection) -> Value {
                     ("title", Value::string(m.title)),
                     ("service", Value::string(m.service.key())),
                     ("severity", Value::string(m.severity.as_str())),
-                    ("frameworks", Value::string_list(m.frameworks.iter().copied())),
+                    (
+                        "frameworks",
+                        Value::string_list(m.frameworks.iter().copied()),
+                    ),
                     ("remediation", Value::string(m.remediation)),
                     ("remediated_by", Value::opt_string(m.remediated_by)),
                 ])

@@ -7,5 +7,8 @@ use crate::framework::DataSource;
 
 /// Every data source, in one list.
 pub fn all() -> Vec<Box<dyn DataSource>> {
-    vec![Box::new(account::AccountDataSource), Box::new(controls::ControlsDataSource)]
+    vec![
+        Box::new(account::AccountDataSource),
+        Box::new(controls::ControlsDataSource),
+    ]
 }
