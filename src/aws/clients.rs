@@ -215,4 +215,74 @@ impl AwsClients {
         }
         aws_sdk_s3::Client::from_conf(conf.build())
     }
+
+    /// An S3 Control client. S3 Control puts the account id in front of the host
+    /// (`<account>.s3-control.<region>.amazonaws.com`); an overridden endpoint on an IP address
+    /// or `localhost` (a local emulator) cannot take that prefix, so it is used as given.
+    pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut conf = aws_sdk_s3control::config::Builder::from(&self.sdk)
+            .region(Region::new(region.to_string()))
+            .endpoint_resolver(LocalS3ControlResolver::default());
+        if let Some(url) = self.endpoints.get("s3control") {
+            conf = conf.endpoint_url(url);
+        }
+        aws_sdk_s3control::Client::from_conf(conf.build())
+    }
+}
+
+/// S3 Control's default endpoint rules, minus the account-id host prefix for endpoints that
+/// cannot carry one (IP literals, `localhost`).
+#[derive(Debug)]
+struct LocalS3ControlResolver(aws_sdk_s3control::config::endpoint::DefaultResolver);
+
+impl Default for LocalS3ControlResolver {
+    fn default() -> Self {
+        LocalS3ControlResolver(aws_sdk_s3control::config::endpoint::DefaultResolver::new())
+    }
+}
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for LocalS3ControlResolver {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        use aws_sdk_s3control::config::endpoint::EndpointFuture;
+        EndpointFuture::new(async move {
+            let endpoint = self.0.resolve_endpoint(params).await?;
+            let (Some(custom), Some(account)) = (params.endpoint(), params.account_id()) else {
+                return Ok(endpoint);
+            };
+            if !host_takes_no_prefix(custom) {
+                return Ok(endpoint);
+            }
+            let prefixed = format!("{account}.");
+            let url = endpoint.url().replacen(&format!("://{prefixed}"), "://", 1);
+            Ok(endpoint.into_builder().url(url).build())
+        })
+    }
+}
+
+/// True when the URL's host is an IP address or `localhost`, which no DNS prefix can extend.
+fn host_takes_no_prefix(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    if authority.starts_with('[') {
+        return true; // IPv6 literal
+    }
+    let host = authority.rsplit_once(':').map_or(authority, |(h, _)| h);
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_takes_no_prefix;
+
+    #[test]
+    fn only_ip_and_localhost_hosts_drop_the_account_prefix() {
+        assert!(host_takes_no_prefix("http://127.0.0.1:4566"));
+        assert!(host_takes_no_prefix("http://localhost:4566/"));
+        assert!(host_takes_no_prefix("http://[::1]:4566"));
+        assert!(!host_takes_no_prefix("https://s3-control.example.com"));
+        assert!(!host_takes_no_prefix("https://vpce-1.s3-control.us-east-1.vpce.amazonaws.com"));
+    }
 }

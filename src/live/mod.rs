@@ -54,3 +54,12 @@ fn is_unavailable(kind: AwsErrorKind, code: &str, message: &str) -> bool {
         || (kind == AwsErrorKind::Transport
             && (message.contains("dns error") || message.contains("failed to lookup address")))
 }
+
+pub mod apigateway;
+pub mod apigatewayv2;
+mod paging;
+pub mod cloudtrail;
+pub mod cloudwatch;
+pub mod config;
+pub mod logs;
+pub mod s3account;
