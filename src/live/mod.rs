@@ -48,3 +48,8 @@ fn is_unavailable(kind: AwsErrorKind, code: &str, message: &str) -> bool {
     matches!(code, "SubscriptionRequiredException" | "OptInRequired")
         || (kind == AwsErrorKind::Transport && (message.contains("dns error") || message.contains("failed to lookup address")))
 }
+
+pub mod access_analyzer;
+pub mod iam;
+pub mod lex;
+pub mod pinpoint;
