@@ -1,6 +1,7 @@
 //! The provider's data sources.
 
 pub mod account;
+pub mod assessment;
 pub mod controls;
 
 use crate::framework::DataSource;

@@ -51,7 +51,7 @@ async fn collect_one(clients: &AwsClients, account: &str, region: &str, source: 
         Source::Config => SourceFacts::Config(live::config::collect(clients, region, calls).await),
         Source::CloudWatch => SourceFacts::CloudWatch(live::cloudwatch::collect(clients, region, calls).await),
         Source::Logs => SourceFacts::Logs(live::logs::collect(clients, region, calls).await),
-        Source::S3Account => SourceFacts::S3Account(live::s3account::collect(clients, account, region, calls).await),
+        Source::S3Account => SourceFacts::S3Account(live::s3account::collect(clients, account, calls).await),
     }
 }
 

@@ -55,11 +55,16 @@ fn is_unavailable(kind: AwsErrorKind, code: &str, message: &str) -> bool {
             && (message.contains("dns error") || message.contains("failed to lookup address")))
 }
 
+pub mod access_analyzer;
 pub mod apigateway;
 pub mod apigatewayv2;
-mod paging;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
+pub mod gather;
+pub mod iam;
+pub mod lex;
 pub mod logs;
+mod paging;
+pub mod pinpoint;
 pub mod s3account;
