@@ -89,14 +89,19 @@ pub async fn gather(
             jobs.extend(regions.iter().map(|r| (r.clone(), *source)));
         }
     }
-    let results = futures::future::join_all(jobs.into_iter().map(|(region, source)| async move {
-        let key = if is_global(source) { "global".to_string() } else { region.clone() };
-        let value: Arc<SourceFacts> = cache
-            .get_or_collect(account, &key, &format!("{source:?}"), || collect_one(clients, account, &region, source, calls))
-            .await;
-        (region, value)
-    }))
-    .await;
+    // Boxed futures erase the borrowed types, which keeps the whole read `Send` for tonic.
+    let mut pending: Vec<crate::framework::BoxFut<'_, (String, Arc<SourceFacts>)>> = Vec::new();
+    for (region, source) in jobs {
+        pending.push(Box::pin(async move {
+            let key = if is_global(source) { "global".to_string() } else { region.clone() };
+            let collect = || -> crate::framework::BoxFut<'_, SourceFacts> {
+                Box::pin(collect_one(clients, account, &region, source, calls))
+            };
+            let value: Arc<SourceFacts> = cache.get_or_collect(account, &key, &format!("{source:?}"), collect).await;
+            (region, value)
+        }));
+    }
+    let results = futures::future::join_all(pending).await;
 
     let mut facts = Facts::new(account);
     facts.partition = partition.to_string();
