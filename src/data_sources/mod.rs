@@ -11,5 +11,6 @@ pub fn all() -> Vec<Box<dyn DataSource>> {
     vec![
         Box::new(account::AccountDataSource),
         Box::new(controls::ControlsDataSource),
+        Box::new(assessment::AssessmentDataSource),
     ]
 }
