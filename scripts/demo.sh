@@ -60,7 +60,7 @@ if [ -f seed.py ]; then
 fi
 
 if [ -x run.sh ]; then
-    TERRAFORM="$TERRAFORM" ./run.sh
+    TERRAFORM="$TERRAFORM" DEMO_PYTHON="$ROOT/.venv/bin/python" ./run.sh
 else
     "$TERRAFORM" init -input=false -no-color >/dev/null
     "$TERRAFORM" apply -input=false -auto-approve -no-color
