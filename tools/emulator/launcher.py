@@ -23,6 +23,8 @@ Extensions (each verified missing or broken in moto 5.2.5; see the comment at ea
 * API Gateway v1: client certificates (Generate/Get/GetAll/Update/Delete) and the stage's
   ``clientCertificateId`` (UpdateStage patch ``/clientCertificateId``, shown by GetStage(s)).
 * API Gateway v2: UpdateStage.
+* Smithy RPC v2 CBOR (``/service/<Service>/operation/<Op>``) for CloudWatch, which the Rust SDK
+  speaks and moto does not: translated to and from the awsJson moto serves (``rpcv2_cbor.py``).
 
 ``POST /moto-api/reset`` resets moto and the extensions' state alike.
 """
@@ -50,6 +52,7 @@ T0 = time.monotonic()
 
 from werkzeug.serving import make_server  # noqa: E402
 
+import rpcv2_cbor  # noqa: E402  (sibling module: the script's directory is on sys.path)
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -601,6 +604,8 @@ class SecbaselineApp:
         if path == "/moto-api/reset" and method == "POST":
             STATE.reset()  # then moto resets its own backends below
             return self.moto_app(environ, start_response)
+        if rpcv2_cbor.is_rpcv2_cbor(environ):
+            return rpcv2_cbor.handle(environ, start_response, self.moto_app)
         service, region, key = signing_scope(environ)
         if service == "access-analyzer":
             return handle_access_analyzer(environ, start_response, region,
