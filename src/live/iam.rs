@@ -340,8 +340,13 @@ fn assemble(
                 .and_then(|v| v.document())
                 .map(decode_document)
                 .unwrap_or_default();
+            // The name is the ARN's last segment (some emulators omit `PolicyName`).
+            let name = match p.policy_name().filter(|n| !n.is_empty()) {
+                Some(n) => n.to_string(),
+                None => arn.rsplit('/').next().unwrap_or_default().to_string(),
+            };
             Some(ManagedPolicy {
-                name: p.policy_name().unwrap_or_default().to_string(),
+                name,
                 arn: Known::Known(arn),
                 path: p.path().unwrap_or("/").to_string(),
                 aws_managed,
