@@ -743,6 +743,41 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
     }
 
     #[test]
+    fn malformed_documents_are_kept_for_the_rules() {
+        let details = Details {
+            roles: vec![RoleDetail::builder()
+                .role_name("r")
+                .assume_role_policy_document("%7B%22Statement%22%3A%5B")
+                .role_policy_list(
+                    PolicyDetail::builder()
+                        .policy_name("bad")
+                        .policy_document("%E2%28%A1")
+                        .build(),
+                )
+                .build()],
+            ..Default::default()
+        };
+        let facts = assemble(
+            details,
+            CredentialReport::default(),
+            AccountSummary::default(),
+            None,
+            vec![],
+            vec![],
+        );
+        let role = &facts.roles[0];
+        assert_eq!(
+            role.trust_policy,
+            Known::Known(r#"{"Statement":["#.to_string())
+        );
+        assert_eq!(
+            role.inline_policies[0].document,
+            Known::Known("%E2%28%A1".to_string()),
+            "not UTF-8 once decoded: kept as sent"
+        );
+    }
+
+    #[test]
     fn aws_managed_policies_only_when_attached() {
         let details = Details {
             users: vec![UserDetail::builder()

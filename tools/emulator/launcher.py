@@ -24,6 +24,7 @@ Extensions (each verified missing or broken in moto 5.2.5; see the comment at ea
 * API Gateway v1: client certificates (Generate/Get/GetAll/Update/Delete) and the stage's
   ``clientCertificateId`` (UpdateStage patch ``/clientCertificateId``, shown by GetStage(s)).
 * API Gateway v2: UpdateStage.
+* IAM GetAccountAuthorizationDetails lists only attached AWS managed policies, as AWS does (speed).
 * Lex V2 and Pinpoint: response bodies rewritten to the modelled wire types (timestamps,
   version strings) so strict SDKs (Rust) can read them.
 
@@ -595,6 +596,26 @@ def patch_iam_managed_policy_cache() -> None:
     iam.IAMBackend._init_aws_policies = _init_aws_policies  # type: ignore[method-assign]
 
 
+# GetAccountAuthorizationDetails with the AWSManagedPolicy filter: AWS lists the AWS managed
+# policies that are attached to something; moto lists all ~1,600 with every version (~6 MB, ~1 s
+# per call). The IAM collector keeps only attached AWS managed policies either way, so this only
+# makes each IAM collection against the emulator cheaper, closer to what AWS sends.
+def patch_iam_authorization_details() -> None:
+    from moto.iam import models as iam
+
+    orig = iam.IAMBackend.get_account_authorization_details
+
+    def get_account_authorization_details(self: Any, policy_filter: list[str]) -> dict[str, Any]:
+        result = orig(self, policy_filter)
+        aws_managed = {id(p) for p in self.aws_managed_policies}
+        result["managed_policies"] = [p for p in result["managed_policies"]
+                                      if id(p) not in aws_managed or p.attachment_count > 0]
+        return result
+
+    iam.IAMBackend.get_account_authorization_details = (  # type: ignore[method-assign]
+        get_account_authorization_details)
+
+
 # Services the product calls; their modules and Flask apps are built in the background after
 # READY, so the first call per service does not pay for it (~0.1-0.5 s each).
 WARM_BACKENDS = ["iam", "sts", "apigateway", "apigatewayv2", "cloudtrail", "config", "cloudwatch",
@@ -733,6 +754,7 @@ def main() -> None:
     app: Any = dispatcher
     if not args.vanilla:
         patch_iam_managed_policy_cache()
+        patch_iam_authorization_details()
         patch_iam()
         patch_lex()
         patch_apigateway_stage()
