@@ -7,7 +7,11 @@ use crate::error::Result;
 use crate::live::{into_collected, CallCounter};
 
 /// Collects the analyzers of `region` with their type and status, sorted by name.
-pub async fn collect(clients: &AwsClients, region: &str, calls: &CallCounter) -> Collected<AccessAnalyzerFacts> {
+pub async fn collect(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+) -> Collected<AccessAnalyzerFacts> {
     into_collected(list_analyzers(&clients.accessanalyzer(region), region, calls).await)
 }
 
@@ -20,7 +24,12 @@ async fn list_analyzers(
     let mut analyzers = Vec::new();
     while let Some(page) = pages.next().await {
         calls.tick();
-        let page = page.map_err(|e| aws_error(format!("listing IAM Access Analyzer analyzers in {region}"), e))?;
+        let page = page.map_err(|e| {
+            aws_error(
+                format!("listing IAM Access Analyzer analyzers in {region}"),
+                e,
+            )
+        })?;
         analyzers.extend(page.analyzers().iter().map(|a| Analyzer {
             name: a.name().to_string(),
             arn: Some(a.arn().to_string()).filter(|s| !s.is_empty()),

@@ -53,9 +53,15 @@ const REPORT_POLL_MAX: Duration = Duration::from_secs(2);
 pub const NON_VIRTUAL_MFA_DEVICE: &str = "non-virtual MFA device (credential report: mfa_active)";
 
 /// Collects the account's IAM facts. IAM is global: call once, with any region (the provider's).
-pub async fn collect(clients: &AwsClients, region: &str, calls: &CallCounter) -> Collected<IamFacts> {
+pub async fn collect(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+) -> Collected<IamFacts> {
     match collect_facts(&clients.iam(region), calls).await {
-        Err(e @ Error::Timeout { .. }) => Collected::failed("CredentialReportTimeout", e.to_string()),
+        Err(e @ Error::Timeout { .. }) => {
+            Collected::failed("CredentialReportTimeout", e.to_string())
+        }
         other => into_collected(other),
     }
 }
@@ -75,7 +81,14 @@ async fn collect_facts(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result
         code: "InvalidCredentialReport".into(),
         message: detail,
     })?;
-    Ok(assemble(details, report, summary, password_policy, mfa, certs))
+    Ok(assemble(
+        details,
+        report,
+        summary,
+        password_policy,
+        mfa,
+        certs,
+    ))
 }
 
 /// The raw pages of `GetAccountAuthorizationDetails`, concatenated.
@@ -100,10 +113,21 @@ async fn authorization_details(iam: &aws_sdk_iam::Client, calls: &CallCounter) -
     let mut details = Details::default();
     while let Some(page) = pages.next().await {
         calls.tick();
-        let page = page.map_err(|e| aws_error("reading IAM authorization details (iam:GetAccountAuthorizationDetails)", e))?;
-        details.users.extend(page.user_detail_list.unwrap_or_default());
-        details.groups.extend(page.group_detail_list.unwrap_or_default());
-        details.roles.extend(page.role_detail_list.unwrap_or_default());
+        let page = page.map_err(|e| {
+            aws_error(
+                "reading IAM authorization details (iam:GetAccountAuthorizationDetails)",
+                e,
+            )
+        })?;
+        details
+            .users
+            .extend(page.user_detail_list.unwrap_or_default());
+        details
+            .groups
+            .extend(page.group_detail_list.unwrap_or_default());
+        details
+            .roles
+            .extend(page.role_detail_list.unwrap_or_default());
         details.policies.extend(page.policies.unwrap_or_default());
     }
     Ok(details)
@@ -111,7 +135,8 @@ async fn authorization_details(iam: &aws_sdk_iam::Client, calls: &CallCounter) -
 
 /// Generates the credential report (polling politely until it is complete) and returns its CSV.
 async fn credential_report(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<String> {
-    const ACTION: &str = "reading the IAM credential report (iam:GenerateCredentialReport, iam:GetCredentialReport)";
+    const ACTION: &str =
+        "reading the IAM credential report (iam:GenerateCredentialReport, iam:GetCredentialReport)";
     let start = tokio::time::Instant::now();
     let mut delay = REPORT_POLL_START;
     loop {
@@ -158,21 +183,35 @@ async fn account_summary(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Resu
         .send()
         .await
         .map_err(|e| aws_error("reading the IAM account summary (iam:GetAccountSummary)", e))?;
-    let value = |key: SummaryKeyType| out.summary_map().and_then(|m| m.get(&key).copied()).unwrap_or(0);
+    let value = |key: SummaryKeyType| {
+        out.summary_map()
+            .and_then(|m| m.get(&key).copied())
+            .unwrap_or(0)
+    };
     Ok(AccountSummary {
         account_mfa_enabled: value(SummaryKeyType::AccountMfaEnabled) == 1,
         account_access_keys_present: value(SummaryKeyType::AccountAccessKeysPresent) > 0,
     })
 }
 
-async fn password_policy(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<Option<PasswordPolicy>> {
+async fn password_policy(
+    iam: &aws_sdk_iam::Client,
+    calls: &CallCounter,
+) -> Result<Option<PasswordPolicy>> {
     calls.tick();
     let out = match iam.get_account_password_policy().send().await {
         Ok(out) => out,
         Err(e) => {
-            let err = aws_error("reading the account password policy (iam:GetAccountPasswordPolicy)", e);
+            let err = aws_error(
+                "reading the account password policy (iam:GetAccountPasswordPolicy)",
+                e,
+            );
             // NoSuchEntity: the account has no password policy.
-            return if err.is_not_found() { Ok(None) } else { Err(err) };
+            return if err.is_not_found() {
+                Ok(None)
+            } else {
+                Err(err)
+            };
         }
     };
     Ok(out.password_policy().map(|p| PasswordPolicy {
@@ -181,39 +220,64 @@ async fn password_policy(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Resu
         require_lowercase: Known::Known(p.require_lowercase_characters()),
         require_numbers: Known::Known(p.require_numbers()),
         require_symbols: Known::Known(p.require_symbols()),
-        reuse_prevention: Known::Known(p.password_reuse_prevention().and_then(to_u32).filter(|n| *n > 0)),
+        reuse_prevention: Known::Known(
+            p.password_reuse_prevention()
+                .and_then(to_u32)
+                .filter(|n| *n > 0),
+        ),
         max_age_days: Known::Known(p.max_password_age().and_then(to_u32).filter(|n| *n > 0)),
         address: None,
     }))
 }
 
-async fn virtual_mfa_devices(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<Vec<VirtualMfaDevice>> {
+async fn virtual_mfa_devices(
+    iam: &aws_sdk_iam::Client,
+    calls: &CallCounter,
+) -> Result<Vec<VirtualMfaDevice>> {
     let mut pages = iam.list_virtual_mfa_devices().into_paginator().send();
     let mut devices = Vec::new();
     while let Some(page) = pages.next().await {
         calls.tick();
-        let page = page.map_err(|e| aws_error("listing virtual MFA devices (iam:ListVirtualMFADevices)", e))?;
-        devices.extend(page.virtual_mfa_devices().iter().map(|d| VirtualMfaDevice {
-            serial_number: d.serial_number().to_string(),
-            user_arn: d.user().map(|u| u.arn().to_string()).filter(|a| !a.is_empty()),
+        let page = page
+            .map_err(|e| aws_error("listing virtual MFA devices (iam:ListVirtualMFADevices)", e))?;
+        devices.extend(page.virtual_mfa_devices().iter().map(|d| {
+            VirtualMfaDevice {
+                serial_number: d.serial_number().to_string(),
+                user_arn: d
+                    .user()
+                    .map(|u| u.arn().to_string())
+                    .filter(|a| !a.is_empty()),
+            }
         }));
     }
     devices.sort_by(|a, b| a.serial_number.cmp(&b.serial_number));
     Ok(devices)
 }
 
-async fn server_certificates(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<Vec<ServerCertificate>> {
+async fn server_certificates(
+    iam: &aws_sdk_iam::Client,
+    calls: &CallCounter,
+) -> Result<Vec<ServerCertificate>> {
     let mut pages = iam.list_server_certificates().into_paginator().send();
     let mut certs = Vec::new();
     while let Some(page) = pages.next().await {
         calls.tick();
-        let page = page.map_err(|e| aws_error("listing IAM server certificates (iam:ListServerCertificates)", e))?;
-        certs.extend(page.server_certificate_metadata_list().iter().map(|c| ServerCertificate {
-            name: c.server_certificate_name().to_string(),
-            arn: Known::Known(c.arn().to_string()),
-            expiration: c.expiration().and_then(to_time),
-            address: None,
-        }));
+        let page = page.map_err(|e| {
+            aws_error(
+                "listing IAM server certificates (iam:ListServerCertificates)",
+                e,
+            )
+        })?;
+        certs.extend(
+            page.server_certificate_metadata_list()
+                .iter()
+                .map(|c| ServerCertificate {
+                    name: c.server_certificate_name().to_string(),
+                    arn: Known::Known(c.arn().to_string()),
+                    expiration: c.expiration().and_then(to_time),
+                    address: None,
+                }),
+        );
     }
     certs.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(certs)
@@ -232,7 +296,10 @@ fn assemble(
     let mut virtual_by_user: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for device in &virtual_mfa_devices {
         if let Some(arn) = &device.user_arn {
-            virtual_by_user.entry(arn.as_str()).or_default().push(device.serial_number.clone());
+            virtual_by_user
+                .entry(arn.as_str())
+                .or_default()
+                .push(device.serial_number.clone());
         }
     }
     // Who each managed policy is attached to, by policy ARN.
@@ -240,18 +307,33 @@ fn assemble(
     let mut note = |kind: IdentityKind, name: &str, attached: &[SdkAttachedPolicy]| {
         for p in attached {
             if let Some(arn) = p.policy_arn() {
-                attachments.entry(arn.to_string()).or_default().insert((kind, name.to_string()));
+                attachments
+                    .entry(arn.to_string())
+                    .or_default()
+                    .insert((kind, name.to_string()));
             }
         }
     };
     for u in &details.users {
-        note(IdentityKind::User, u.user_name().unwrap_or_default(), u.attached_managed_policies());
+        note(
+            IdentityKind::User,
+            u.user_name().unwrap_or_default(),
+            u.attached_managed_policies(),
+        );
     }
     for g in &details.groups {
-        note(IdentityKind::Group, g.group_name().unwrap_or_default(), g.attached_managed_policies());
+        note(
+            IdentityKind::Group,
+            g.group_name().unwrap_or_default(),
+            g.attached_managed_policies(),
+        );
     }
     for r in &details.roles {
-        note(IdentityKind::Role, r.role_name().unwrap_or_default(), r.attached_managed_policies());
+        note(
+            IdentityKind::Role,
+            r.role_name().unwrap_or_default(),
+            r.attached_managed_policies(),
+        );
     }
 
     let mut users: Vec<User> = details
@@ -261,7 +343,10 @@ fn assemble(
             let name = u.user_name().unwrap_or_default().to_string();
             let arn = u.arn().unwrap_or_default().to_string();
             let row = report.users.get(&name);
-            let mut mfa_devices = virtual_by_user.get(arn.as_str()).cloned().unwrap_or_default();
+            let mut mfa_devices = virtual_by_user
+                .get(arn.as_str())
+                .cloned()
+                .unwrap_or_default();
             if mfa_devices.is_empty() && row.is_some_and(|r| r.mfa_active) {
                 mfa_devices.push(NON_VIRTUAL_MFA_DEVICE.to_string());
             }
@@ -271,7 +356,10 @@ fn assemble(
                 name,
                 arn: Known::Known(arn),
                 path: u.path().unwrap_or("/").to_string(),
-                created: u.create_date().and_then(to_time).or_else(|| row.and_then(|r| r.created)),
+                created: u
+                    .create_date()
+                    .and_then(to_time)
+                    .or_else(|| row.and_then(|r| r.created)),
                 password_enabled: row.map_or(Known::Unknown, |r| Known::Known(r.password_enabled)),
                 password_last_used: row.and_then(|r| r.password_last_used),
                 password_last_changed: row.and_then(|r| r.password_last_changed),
@@ -307,11 +395,16 @@ fn assemble(
             name: r.role_name().unwrap_or_default().to_string(),
             arn: Known::Known(r.arn().unwrap_or_default().to_string()),
             path: r.path().unwrap_or("/").to_string(),
-            trust_policy: Known::Known(decode_document(r.assume_role_policy_document().unwrap_or_default())),
+            trust_policy: Known::Known(decode_document(
+                r.assume_role_policy_document().unwrap_or_default(),
+            )),
             attached_policies: attached(r.attached_managed_policies()),
             inline_policies: inline(r.role_policy_list()),
             created: r.create_date().and_then(to_time),
-            last_used: r.role_last_used().and_then(|l| l.last_used_date()).and_then(to_time),
+            last_used: r
+                .role_last_used()
+                .and_then(|l| l.last_used_date())
+                .and_then(to_time),
             address: None,
         })
         .collect();
@@ -325,7 +418,14 @@ fn assemble(
             let aws_managed = is_aws_managed(&arn);
             let attached_to: Vec<Attachment> = attachments
                 .get(&arn)
-                .map(|set| set.iter().map(|(kind, name)| Attachment { kind: *kind, name: name.clone() }).collect())
+                .map(|set| {
+                    set.iter()
+                        .map(|(kind, name)| Attachment {
+                            kind: *kind,
+                            name: name.clone(),
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             // AWS-managed policies matter only where attached (AWS lists only those; some
             // emulators list all of them).
@@ -336,12 +436,19 @@ fn assemble(
             let document = p
                 .policy_version_list()
                 .iter()
-                .find(|v| v.is_default_version() || (default_id.is_some() && v.version_id() == default_id))
+                .find(|v| {
+                    v.is_default_version() || (default_id.is_some() && v.version_id() == default_id)
+                })
                 .and_then(|v| v.document())
                 .map(decode_document)
                 .unwrap_or_default();
+            // The name is the ARN's last segment (some emulators omit `PolicyName`).
+            let name = match p.policy_name().filter(|n| !n.is_empty()) {
+                Some(n) => n.to_string(),
+                None => arn.rsplit('/').next().unwrap_or_default().to_string(),
+            };
             Some(ManagedPolicy {
-                name: p.policy_name().unwrap_or_default().to_string(),
+                name,
                 arn: Known::Known(arn),
                 path: p.path().unwrap_or("/").to_string(),
                 aws_managed,
@@ -452,7 +559,11 @@ impl ReportRow {
             .filter(|(_, k)| k.active || k.last_rotated.is_some())
             .map(|(i, k)| AccessKey {
                 id: Known::Known(format!("access_key_{}", i + 1)),
-                status: if k.active { KeyStatus::Active } else { KeyStatus::Inactive },
+                status: if k.active {
+                    KeyStatus::Active
+                } else {
+                    KeyStatus::Inactive
+                },
                 created: k.last_rotated,
                 last_used: k.last_used,
                 address: None,
@@ -473,14 +584,24 @@ const REQUIRED_COLUMNS: &[&str] = &[
 fn parse_credential_report(csv: &str) -> std::result::Result<CredentialReport, String> {
     let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
     let header = split_csv_line(lines.next().ok_or("the credential report is empty")?);
-    let index: BTreeMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), i))
+        .collect();
     if let Some(missing) = REQUIRED_COLUMNS.iter().find(|c| !index.contains_key(*c)) {
         return Err(format!("the credential report has no `{missing}` column"));
     }
     let mut report = CredentialReport::default();
     for line in lines {
         let cells = split_csv_line(line);
-        let cell = |name: &str| index.get(name).and_then(|i| cells.get(*i)).map(String::as_str).unwrap_or("");
+        let cell = |name: &str| {
+            index
+                .get(name)
+                .and_then(|i| cells.get(*i))
+                .map(String::as_str)
+                .unwrap_or("")
+        };
         let flag = |name: &str| cell(name).eq_ignore_ascii_case("true");
         let when = |name: &str| parse_report_time(cell(name));
         let slot = |n: u8| KeySlot {
@@ -570,8 +691,18 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
         assert_eq!(alice.password_last_changed, t("2023-02-03T04:05:07Z"));
         let keys = alice.access_keys();
         assert_eq!(keys.len(), 2);
-        assert_eq!((keys[0].status, keys[0].created, keys[0].last_used), (KeyStatus::Active, t("2023-02-03T04:05:08Z"), t("2024-06-01T00:00:00Z")));
-        assert_eq!((keys[1].status, keys[1].last_used), (KeyStatus::Inactive, None));
+        assert_eq!(
+            (keys[0].status, keys[0].created, keys[0].last_used),
+            (
+                KeyStatus::Active,
+                t("2023-02-03T04:05:08Z"),
+                t("2024-06-01T00:00:00Z")
+            )
+        );
+        assert_eq!(
+            (keys[1].status, keys[1].last_used),
+            (KeyStatus::Inactive, None)
+        );
         let bob = report.users.get("bob").ok_or("bob")?;
         assert!(!bob.password_enabled && bob.access_keys().is_empty());
         Ok(())
@@ -582,22 +713,68 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
         assert!(parse_credential_report("").is_err());
         assert!(parse_credential_report("user,arn\nx,y\n").is_err());
         // Short rows are tolerated: missing cells read as empty.
-        let short = "user,password_enabled,mfa_active,access_key_1_active,access_key_2_active\nann\n";
+        let short =
+            "user,password_enabled,mfa_active,access_key_1_active,access_key_2_active\nann\n";
         assert_eq!(parse_credential_report(short).map(|r| r.users.len()), Ok(1));
     }
 
     #[test]
     fn csv_quotes() {
-        assert_eq!(split_csv_line(r#"a,"b,c","d""e",""#), vec!["a", "b,c", "d\"e", ""]);
+        assert_eq!(
+            split_csv_line(r#"a,"b,c","d""e",""#),
+            vec!["a", "b,c", "d\"e", ""]
+        );
     }
 
     #[test]
     fn documents_decode() {
-        assert_eq!(decode_document("%7B%22a%22%3A%22b%2Bc%22%7D"), r#"{"a":"b+c"}"#);
+        assert_eq!(
+            decode_document("%7B%22a%22%3A%22b%2Bc%22%7D"),
+            r#"{"a":"b+c"}"#
+        );
         assert_eq!(decode_document(r#"{"a":"100%"}"#), r#"{"a":"100%"}"#);
-        assert_eq!(decode_document("%FF%FE"), "%FF%FE", "undecodable text is kept as sent");
+        assert_eq!(
+            decode_document("%FF%FE"),
+            "%FF%FE",
+            "undecodable text is kept as sent"
+        );
         assert!(is_aws_managed("arn:aws:iam::aws:policy/AWSSupportAccess"));
         assert!(!is_aws_managed("arn:aws:iam::123456789012:policy/admin"));
+    }
+
+    #[test]
+    fn malformed_documents_are_kept_for_the_rules() {
+        let details = Details {
+            roles: vec![RoleDetail::builder()
+                .role_name("r")
+                .assume_role_policy_document("%7B%22Statement%22%3A%5B")
+                .role_policy_list(
+                    PolicyDetail::builder()
+                        .policy_name("bad")
+                        .policy_document("%E2%28%A1")
+                        .build(),
+                )
+                .build()],
+            ..Default::default()
+        };
+        let facts = assemble(
+            details,
+            CredentialReport::default(),
+            AccountSummary::default(),
+            None,
+            vec![],
+            vec![],
+        );
+        let role = &facts.roles[0];
+        assert_eq!(
+            role.trust_policy,
+            Known::Known(r#"{"Statement":["#.to_string())
+        );
+        assert_eq!(
+            role.inline_policies[0].document,
+            Known::Known("%E2%28%A1".to_string()),
+            "not UTF-8 once decoded: kept as sent"
+        );
     }
 
     #[test]
@@ -607,7 +784,10 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
                 .user_name("u")
                 .arn("arn:aws:iam::1:user/u")
                 .attached_managed_policies(
-                    SdkAttachedPolicy::builder().policy_name("AWSSupportAccess").policy_arn("arn:aws:iam::aws:policy/AWSSupportAccess").build(),
+                    SdkAttachedPolicy::builder()
+                        .policy_name("AWSSupportAccess")
+                        .policy_arn("arn:aws:iam::aws:policy/AWSSupportAccess")
+                        .build(),
                 )
                 .build()],
             policies: ["AWSSupportAccess", "ReadOnlyAccess"]
@@ -617,19 +797,43 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
                         .policy_name(*n)
                         .arn(format!("arn:aws:iam::aws:policy/{n}"))
                         .default_version_id("v2")
-                        .policy_version_list(aws_sdk_iam::types::PolicyVersion::builder().version_id("v1").document("%7B%7D").build())
-                        .policy_version_list(aws_sdk_iam::types::PolicyVersion::builder().version_id("v2").is_default_version(true).document("%7B%22v%22%3A2%7D").build())
+                        .policy_version_list(
+                            aws_sdk_iam::types::PolicyVersion::builder()
+                                .version_id("v1")
+                                .document("%7B%7D")
+                                .build(),
+                        )
+                        .policy_version_list(
+                            aws_sdk_iam::types::PolicyVersion::builder()
+                                .version_id("v2")
+                                .is_default_version(true)
+                                .document("%7B%22v%22%3A2%7D")
+                                .build(),
+                        )
                         .build()
                 })
                 .collect(),
             ..Default::default()
         };
-        let facts = assemble(details, CredentialReport::default(), AccountSummary::default(), None, vec![], vec![]);
+        let facts = assemble(
+            details,
+            CredentialReport::default(),
+            AccountSummary::default(),
+            None,
+            vec![],
+            vec![],
+        );
         assert_eq!(facts.policies.len(), 1);
         let p = &facts.policies[0];
         assert!(p.aws_managed);
         assert_eq!(p.document, Known::Known(r#"{"v":2}"#.to_string()));
-        assert_eq!(p.attached_to, vec![Attachment { kind: IdentityKind::User, name: "u".into() }]);
+        assert_eq!(
+            p.attached_to,
+            vec![Attachment {
+                kind: IdentityKind::User,
+                name: "u".into()
+            }]
+        );
         // Not in the report: password state unknown, no keys.
         assert_eq!(facts.users[0].password_enabled, Known::Unknown);
     }

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use aws_sdk_lexmodelsv2::types::ConversationLogSettings as SdkLogSettings;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use secbaseline_engine::facts::{
-    AudioLogSetting, BotAlias, Collected, ConversationLogSettings, Known, LexBot, LexFacts, TextLogSetting,
+    AudioLogSetting, BotAlias, Collected, ConversationLogSettings, Known, LexBot, LexFacts,
+    TextLogSetting,
 };
 
 use crate::aws::{aws_error, AwsClients};
@@ -17,7 +18,11 @@ use crate::error::{Error, Result};
 use crate::live::{into_collected, CallCounter, FAN_OUT};
 
 /// Collects the Lex V2 bots of `region`, sorted by bot id, aliases sorted by alias id.
-pub async fn collect(clients: &AwsClients, region: &str, calls: &CallCounter) -> Collected<LexFacts> {
+pub async fn collect(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+) -> Collected<LexFacts> {
     into_collected(collect_bots(clients, region, calls).await)
 }
 
@@ -51,7 +56,10 @@ async fn collect_bots(clients: &AwsClients, region: &str, calls: &CallCounter) -
         .buffer_unordered(FAN_OUT)
         .try_concat()
         .await?;
-    let bot_ids: Vec<String> = bots.iter().map(|b| b.id.as_known().cloned().unwrap_or_default()).collect();
+    let bot_ids: Vec<String> = bots
+        .iter()
+        .map(|b| b.id.as_known().cloned().unwrap_or_default())
+        .collect();
     let bot_ids = &bot_ids;
     let described: Vec<(usize, BotAlias)> = stream::iter(alias_ids)
         .map(|(i, alias_id)| async move {
@@ -89,7 +97,8 @@ async fn collect_bots(clients: &AwsClients, region: &str, calls: &CallCounter) -
         .try_collect()
         .await?;
     for bot in &mut bots {
-        bot.aliases.sort_by(|a, b| a.id.as_known().cmp(&b.id.as_known()));
+        bot.aliases
+            .sort_by(|a, b| a.id.as_known().cmp(&b.id.as_known()));
         for alias in &mut bot.aliases {
             if let Known::Known(logs) = &mut alias.conversation_logs {
                 for text in &mut logs.text {
@@ -112,14 +121,29 @@ async fn list_alias_ids(
     calls: &CallCounter,
 ) -> Result<Vec<String>> {
     let mut ids = Vec::new();
-    let mut pages = lex.list_bot_aliases().bot_id(bot_id).into_paginator().send();
+    let mut pages = lex
+        .list_bot_aliases()
+        .bot_id(bot_id)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         calls.tick();
         match page {
-            Ok(page) => ids.extend(page.bot_alias_summaries().iter().filter_map(|a| a.bot_alias_id().map(str::to_string))),
+            Ok(page) => ids.extend(
+                page.bot_alias_summaries()
+                    .iter()
+                    .filter_map(|a| a.bot_alias_id().map(str::to_string)),
+            ),
             Err(e) => {
-                let err = aws_error(format!("listing aliases of Lex V2 bot {bot_id} in {region}"), e);
-                return if err.is_not_found() { Ok(Vec::new()) } else { Err(err) };
+                let err = aws_error(
+                    format!("listing aliases of Lex V2 bot {bot_id} in {region}"),
+                    e,
+                );
+                return if err.is_not_found() {
+                    Ok(Vec::new())
+                } else {
+                    Err(err)
+                };
             }
         }
     }
@@ -135,17 +159,34 @@ async fn describe_alias(
     calls: &CallCounter,
 ) -> Result<Option<BotAlias>> {
     calls.tick();
-    let out = match lex.describe_bot_alias().bot_id(bot_id).bot_alias_id(alias_id).send().await {
+    let out = match lex
+        .describe_bot_alias()
+        .bot_id(bot_id)
+        .bot_alias_id(alias_id)
+        .send()
+        .await
+    {
         Ok(out) => out,
         Err(e) => {
-            let err = aws_error(format!("describing Lex V2 bot alias {alias_id} of bot {bot_id} in {region}"), e);
-            return if err.is_not_found() { Ok(None) } else { Err(err) };
+            let err = aws_error(
+                format!("describing Lex V2 bot alias {alias_id} of bot {bot_id} in {region}"),
+                e,
+            );
+            return if err.is_not_found() {
+                Ok(None)
+            } else {
+                Err(err)
+            };
         }
     };
     Ok(Some(BotAlias {
         id: Known::Known(out.bot_alias_id().unwrap_or(alias_id).to_string()),
         name: out.bot_alias_name().unwrap_or_default().to_string(),
-        conversation_logs: Known::Known(out.conversation_log_settings().map(log_settings).unwrap_or_default()),
+        conversation_logs: Known::Known(
+            out.conversation_log_settings()
+                .map(log_settings)
+                .unwrap_or_default(),
+        ),
         address: None,
     }))
 }
@@ -174,8 +215,17 @@ fn log_settings(settings: &SdkLogSettings) -> ConversationLogSettings {
                 let bucket = a.destination().and_then(|d| d.s3_bucket());
                 AudioLogSetting {
                     enabled: Known::Known(a.enabled()),
-                    bucket_arn: Known::Known(bucket.map(|b| b.s3_bucket_arn().to_string()).unwrap_or_default()),
-                    kms_key_arn: Known::Known(bucket.and_then(|b| b.kms_key_arn()).map(str::to_string).filter(|k| !k.is_empty())),
+                    bucket_arn: Known::Known(
+                        bucket
+                            .map(|b| b.s3_bucket_arn().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    kms_key_arn: Known::Known(
+                        bucket
+                            .and_then(|b| b.kms_key_arn())
+                            .map(str::to_string)
+                            .filter(|k| !k.is_empty()),
+                    ),
                 }
             })
             .collect(),
@@ -197,15 +247,37 @@ async fn log_group_kms_key(
     arn: &str,
     calls: &CallCounter,
 ) -> Result<Option<String>> {
-    let Some((region, name)) = log_group_of(arn) else { return Ok(None) };
-    let region = if region.is_empty() { default_region } else { region };
+    let Some((region, name)) = log_group_of(arn) else {
+        return Ok(None);
+    };
+    let region = if region.is_empty() {
+        default_region
+    } else {
+        region
+    };
     let logs = clients.logs(region);
-    let mut pages = logs.describe_log_groups().log_group_name_prefix(name).into_paginator().send();
+    let mut pages = logs
+        .describe_log_groups()
+        .log_group_name_prefix(name)
+        .into_paginator()
+        .send();
     while let Some(page) = pages.next().await {
         calls.tick();
-        let page = page.map_err(|e| aws_error(format!("reading CloudWatch Logs group {name} in {region}"), e))?;
-        if let Some(group) = page.log_groups().iter().find(|g| g.log_group_name() == Some(name)) {
-            return Ok(group.kms_key_id().map(str::to_string).filter(|k| !k.is_empty()));
+        let page = page.map_err(|e| {
+            aws_error(
+                format!("reading CloudWatch Logs group {name} in {region}"),
+                e,
+            )
+        })?;
+        if let Some(group) = page
+            .log_groups()
+            .iter()
+            .find(|g| g.log_group_name() == Some(name))
+        {
+            return Ok(group
+                .kms_key_id()
+                .map(str::to_string)
+                .filter(|k| !k.is_empty()));
         }
     }
     Ok(None)
@@ -217,8 +289,14 @@ mod tests {
 
     #[test]
     fn log_group_arns_split() {
-        assert_eq!(log_group_of("arn:aws:logs:eu-west-1:1:log-group:/lex/bot:*"), Some(("eu-west-1", "/lex/bot")));
-        assert_eq!(log_group_of("arn:aws:logs:us-east-1:1:log-group:a:b"), Some(("us-east-1", "a:b")));
+        assert_eq!(
+            log_group_of("arn:aws:logs:eu-west-1:1:log-group:/lex/bot:*"),
+            Some(("eu-west-1", "/lex/bot"))
+        );
+        assert_eq!(
+            log_group_of("arn:aws:logs:us-east-1:1:log-group:a:b"),
+            Some(("us-east-1", "a:b"))
+        );
         assert_eq!(log_group_of("not-an-arn"), None);
     }
 }

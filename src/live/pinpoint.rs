@@ -12,11 +12,19 @@ const MAX_PAGES: usize = 1_000;
 
 /// Collects the Pinpoint apps of `region` and their event streams, sorted by app id.
 /// A region where Pinpoint is not offered or not subscribed is `Unavailable` (NOT_APPLICABLE).
-pub async fn collect(clients: &AwsClients, region: &str, calls: &CallCounter) -> Collected<PinpointFacts> {
+pub async fn collect(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+) -> Collected<PinpointFacts> {
     into_collected(collect_apps(&clients.pinpoint(region), region, calls).await)
 }
 
-async fn collect_apps(client: &aws_sdk_pinpoint::Client, region: &str, calls: &CallCounter) -> Result<PinpointFacts> {
+async fn collect_apps(
+    client: &aws_sdk_pinpoint::Client,
+    region: &str,
+    calls: &CallCounter,
+) -> Result<PinpointFacts> {
     let mut found = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -28,9 +36,15 @@ async fn collect_apps(client: &aws_sdk_pinpoint::Client, region: &str, calls: &C
             .send()
             .await
             .map_err(|e| aws_error(format!("listing Pinpoint apps in {region}"), e))?;
-        let Some(page) = out.applications_response() else { break };
+        let Some(page) = out.applications_response() else {
+            break;
+        };
         found.extend(page.item().iter().map(|a| {
-            (a.id().unwrap_or_default().to_string(), a.name().unwrap_or_default().to_string(), a.arn().unwrap_or_default().to_string())
+            (
+                a.id().unwrap_or_default().to_string(),
+                a.name().unwrap_or_default().to_string(),
+                a.arn().unwrap_or_default().to_string(),
+            )
         }));
         match page.next_token().filter(|t| !t.is_empty()) {
             Some(next) if token.as_deref() != Some(next) => token = Some(next.to_string()),
@@ -63,13 +77,21 @@ async fn event_stream(
     calls: &CallCounter,
 ) -> Result<Option<EventStream>> {
     calls.tick();
-    match client.get_event_stream().application_id(app_id).send().await {
+    match client
+        .get_event_stream()
+        .application_id(app_id)
+        .send()
+        .await
+    {
         Ok(out) => Ok(out.event_stream().map(|s| EventStream {
             destination_stream_arn: s.destination_stream_arn().unwrap_or_default().to_string(),
             role_arn: s.role_arn().map(str::to_string).filter(|r| !r.is_empty()),
         })),
         Err(e) => {
-            let err = aws_error(format!("reading the event stream of Pinpoint app {app_id} in {region}"), e);
+            let err = aws_error(
+                format!("reading the event stream of Pinpoint app {app_id} in {region}"),
+                e,
+            );
             if err.is_not_found() {
                 Ok(None)
             } else {
