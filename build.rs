@@ -5,7 +5,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         .build_client(true)
         .compile_protos(
-            &["proto/tfplugin6.proto", "proto/plugin.proto", "proto/health.proto"],
+            &[
+                "proto/tfplugin6.proto",
+                "proto/plugin.proto",
+                "proto/health.proto",
+            ],
             &["proto"],
         )?;
     Ok(())

@@ -18,13 +18,24 @@ pub struct CollectionCache {
 
 impl CollectionCache {
     /// Returns the cached value for the key, running `collect` only if no one has yet.
-    pub async fn get_or_collect<T, F, Fut>(&self, account: &str, region: &str, service: &str, collect: F) -> Arc<T>
+    pub async fn get_or_collect<T, F, Fut>(
+        &self,
+        account: &str,
+        region: &str,
+        service: &str,
+        collect: F,
+    ) -> Arc<T>
     where
         T: Any + Send + Sync,
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        let key = (account.to_string(), region.to_string(), service.to_string(), TypeId::of::<T>());
+        let key = (
+            account.to_string(),
+            region.to_string(),
+            service.to_string(),
+            TypeId::of::<T>(),
+        );
         let slot = {
             let mut slots = match self.slots.lock() {
                 Ok(guard) => guard,

@@ -95,12 +95,30 @@ pub struct Diag {
 }
 
 impl Diag {
-    pub fn error(summary: impl Into<String>, detail: impl Into<String>, path: Option<AttrPath>) -> Self {
-        Diag { severity: Severity::Error, summary: summary.into(), detail: detail.into(), path }
+    pub fn error(
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        path: Option<AttrPath>,
+    ) -> Self {
+        Diag {
+            severity: Severity::Error,
+            summary: summary.into(),
+            detail: detail.into(),
+            path,
+        }
     }
 
-    pub fn warning(summary: impl Into<String>, detail: impl Into<String>, path: Option<AttrPath>) -> Self {
-        Diag { severity: Severity::Warning, summary: summary.into(), detail: detail.into(), path }
+    pub fn warning(
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+        path: Option<AttrPath>,
+    ) -> Self {
+        Diag {
+            severity: Severity::Warning,
+            summary: summary.into(),
+            detail: detail.into(),
+            path,
+        }
     }
 
     pub fn is_error(&self) -> bool {

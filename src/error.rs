@@ -20,16 +20,29 @@ pub enum AwsErrorKind {
 pub enum Error {
     /// An AWS call failed. `action` reads like "reading API Gateway stages in us-east-1".
     #[error("{action}: {code}: {message}")]
-    Aws { action: String, kind: AwsErrorKind, code: String, message: String },
+    Aws {
+        action: String,
+        kind: AwsErrorKind,
+        code: String,
+        message: String,
+    },
     /// The user's configuration is invalid at `path`.
     #[error("{summary}: {detail}")]
-    InvalidConfig { path: AttrPath, summary: String, detail: String },
+    InvalidConfig {
+        path: AttrPath,
+        summary: String,
+        detail: String,
+    },
     /// A value Terraform sent could not be decoded.
     #[error("decoding {what}: {detail}")]
     Decode { what: String, detail: String },
     /// Something was waited for and did not happen in time.
     #[error("{action}: timed out after {seconds}s waiting for {condition}")]
-    Timeout { action: String, condition: String, seconds: u64 },
+    Timeout {
+        action: String,
+        condition: String,
+        seconds: u64,
+    },
     /// An RPC that needs AWS was called before ConfigureProvider.
     #[error("the provider has not been configured")]
     NotConfigured,
@@ -41,7 +54,11 @@ pub enum Error {
 impl Error {
     /// An invalid-configuration error on `path`.
     pub fn config(path: AttrPath, summary: impl Into<String>, detail: impl Into<String>) -> Self {
-        Error::InvalidConfig { path, summary: summary.into(), detail: detail.into() }
+        Error::InvalidConfig {
+            path,
+            summary: summary.into(),
+            detail: detail.into(),
+        }
     }
 
     /// The AWS error kind, when this is an AWS error.

@@ -31,7 +31,11 @@ impl ProviderState {
 
     /// The configured clients, or `NotConfigured`.
     pub fn clients(&self) -> Result<Arc<AwsClients>> {
-        self.clients.read().ok().and_then(|slot| slot.clone()).ok_or(Error::NotConfigured)
+        self.clients
+            .read()
+            .ok()
+            .and_then(|slot| slot.clone())
+            .ok_or(Error::NotConfigured)
     }
 }
 
@@ -43,15 +47,24 @@ pub struct ReadResult {
 
 impl ReadResult {
     pub fn ok(value: Value) -> Self {
-        ReadResult { value: Some(value), diags: Vec::new() }
+        ReadResult {
+            value: Some(value),
+            diags: Vec::new(),
+        }
     }
 
     pub fn gone() -> Self {
-        ReadResult { value: None, diags: Vec::new() }
+        ReadResult {
+            value: None,
+            diags: Vec::new(),
+        }
     }
 
     pub fn error(err: Error) -> Self {
-        ReadResult { value: None, diags: vec![err.to_diag()] }
+        ReadResult {
+            value: None,
+            diags: vec![err.to_diag()],
+        }
     }
 }
 

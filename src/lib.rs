@@ -5,6 +5,7 @@ pub mod aws;
 pub mod collect;
 pub mod data_sources;
 pub mod diag;
+pub mod docs;
 pub mod error;
 pub mod framework;
 pub mod live;

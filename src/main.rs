@@ -5,7 +5,10 @@ fn main() {
     // rustls panics before the handshake. aws-lc-rs verifies Terraform's P-521 certificate.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     terraform_provider_secbaseline::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("secbaseline: starting the async runtime failed: {e}");

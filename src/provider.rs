@@ -43,7 +43,11 @@ impl Registry {
     pub fn schema_response(&self) -> pb::get_provider_schema::Response {
         pb::get_provider_schema::Response {
             provider: Some(provider_schema().to_schema(0)),
-            resource_schemas: self.resources.iter().map(|(n, r)| (n.to_string(), r.schema().to_schema(0))).collect(),
+            resource_schemas: self
+                .resources
+                .iter()
+                .map(|(n, r)| (n.to_string(), r.schema().to_schema(0)))
+                .collect(),
             data_source_schemas: self
                 .data_sources
                 .iter()
@@ -75,7 +79,9 @@ impl Registry {
                         })
                         .collect(),
                     variadic_parameter: None,
-                    r#return: Some(pb::function::Return { r#type: f.return_type().to_json().to_string().into_bytes() }),
+                    r#return: Some(pb::function::Return {
+                        r#type: f.return_type().to_json().to_string().into_bytes(),
+                    }),
                     summary: f.summary().to_string(),
                     description: f.description().to_string(),
                     description_kind: pb::StringKind::Markdown as i32,
@@ -91,7 +97,11 @@ impl Registry {
 pub fn provider_schema() -> Block {
     let mut endpoints = Block::new("Custom endpoint URLs per service (e.g. a local emulator). `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` work too.");
     for service in ENDPOINT_SERVICES {
-        endpoints = endpoints.attr(Attribute::optional(service, Ty::String, &format!("Endpoint URL for {service}.")));
+        endpoints = endpoints.attr(Attribute::optional(
+            service,
+            Ty::String,
+            &format!("Endpoint URL for {service}."),
+        ));
     }
     Block::new("The secbaseline provider judges and fixes an AWS account's security baseline. It uses the standard AWS credential chain.")
         .attr(Attribute::optional("region", Ty::String, "AWS region, e.g. `us-east-1`. Defaults to AWS_REGION / the profile's region."))
@@ -126,7 +136,9 @@ pub fn validate_config(config: &Value) -> Vec<Diag> {
 /// Parses, validates and connects. Every problem becomes a diagnostic on its attribute.
 pub async fn configure(config: &Value) -> Result<AwsClients, Vec<Diag>> {
     let settings = settings_from_config(config, false)?;
-    AwsClients::connect(&settings).await.map_err(|e| vec![configure_diag(e)])
+    AwsClients::connect(&settings)
+        .await
+        .map_err(|e| vec![configure_diag(e)])
 }
 
 fn configure_diag(err: Error) -> Diag {
@@ -140,7 +152,12 @@ fn configure_diag(err: Error) -> Diag {
     }
 }
 
-fn opt_string(config: &Value, name: &str, path: &AttrPath, allow_unknown: bool) -> Result<Option<String>, Diag> {
+fn opt_string(
+    config: &Value,
+    name: &str,
+    path: &AttrPath,
+    allow_unknown: bool,
+) -> Result<Option<String>, Diag> {
     match config.get(name) {
         Value::Null => Ok(None),
         Value::Unknown if allow_unknown => Ok(None),
@@ -159,18 +176,28 @@ pub fn is_region_name(s: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
         && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
         && !parts[parts.len() - 1].is_empty()
 }
 
 /// True for an absolute http(s) URL with a host.
 pub fn is_endpoint_url(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
     match rest {
         Some(rest) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            let host_only = host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() { h } else { "" });
+            let host_only = host.rsplit_once(':').map_or(host, |(h, port)| {
+                if port.chars().all(|c| c.is_ascii_digit()) && !port.is_empty() {
+                    h
+                } else {
+                    ""
+                }
+            });
             !host_only.is_empty() && !s.contains(char::is_whitespace)
         }
         None => false,
@@ -220,9 +247,8 @@ fn settings_from_config(config: &Value, allow_unknown: bool) -> Result<AwsSettin
         Ok(p) => settings.profile = p,
         Err(d) => errors.push(d),
     }
-    match config.get("skip_credentials_validation") {
-        Value::Bool(b) => settings.skip_credentials_validation = *b,
-        _ => {}
+    if let Value::Bool(b) = config.get("skip_credentials_validation") {
+        settings.skip_credentials_validation = *b;
     }
     match config.get("max_retries") {
         Value::Null | Value::Unknown => {}
@@ -241,7 +267,10 @@ fn settings_from_config(config: &Value, allow_unknown: bool) -> Result<AwsSettin
         let role_arn = opt_string(block, "role_arn", &path, allow_unknown);
         match role_arn {
             Ok(Some(arn)) if arn.starts_with("arn:") && arn.contains(":role/") => {
-                let mut role = AssumeRole { role_arn: arn, ..Default::default() };
+                let mut role = AssumeRole {
+                    role_arn: arn,
+                    ..Default::default()
+                };
                 match opt_string(block, "session_name", &path, allow_unknown) {
                     Ok(v) => role.session_name = v,
                     Err(d) => errors.push(d),
@@ -310,10 +339,23 @@ mod tests {
 
     #[test]
     fn region_names() {
-        for ok in ["us-east-1", "eu-west-2", "us-gov-west-1", "ap-southeast-4", "cn-north-1"] {
+        for ok in [
+            "us-east-1",
+            "eu-west-2",
+            "us-gov-west-1",
+            "ap-southeast-4",
+            "cn-north-1",
+        ] {
             assert!(is_region_name(ok), "{ok}");
         }
-        for bad in ["", "useast1", "US-EAST-1", "us-east", "moon-base-x", "us-east-1a"] {
+        for bad in [
+            "",
+            "useast1",
+            "US-EAST-1",
+            "us-east",
+            "moon-base-x",
+            "us-east-1a",
+        ] {
             assert!(!is_region_name(bad), "{bad}");
         }
     }
@@ -322,7 +364,13 @@ mod tests {
     fn endpoint_urls() {
         assert!(is_endpoint_url("http://127.0.0.1:5000"));
         assert!(is_endpoint_url("https://iam.amazonaws.com/"));
-        for bad in ["127.0.0.1:5000", "ftp://x", "http://", "http://:80", "http://a b"] {
+        for bad in [
+            "127.0.0.1:5000",
+            "ftp://x",
+            "http://",
+            "http://:80",
+            "http://a b",
+        ] {
             assert!(!is_endpoint_url(bad), "{bad}");
         }
     }
@@ -337,9 +385,15 @@ mod tests {
 
     #[test]
     fn assume_role_without_arn_points_at_the_attribute() {
-        let config = Value::object([("assume_role", Value::List(vec![Value::object([("session_name", Value::string("s"))])]))]);
+        let config = Value::object([(
+            "assume_role",
+            Value::List(vec![Value::object([("session_name", Value::string("s"))])]),
+        )]);
         let diags = validate_config(&config);
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].path.as_ref().map(|p| p.to_string()).as_deref(), Some("assume_role[0].role_arn"));
+        assert_eq!(
+            diags[0].path.as_ref().map(|p| p.to_string()).as_deref(),
+            Some("assume_role[0].role_arn")
+        );
     }
 }

@@ -14,6 +14,8 @@ pub struct Attribute {
     pub optional: bool,
     pub computed: bool,
     pub sensitive: bool,
+    /// For a nested attribute (`list of objects` whose fields may be optional): its fields.
+    pub nested_list: Option<Vec<Attribute>>,
 }
 
 /// How a nested block repeats.
@@ -52,27 +54,61 @@ impl Attribute {
             optional: false,
             computed: false,
             sensitive: false,
+            nested_list: None,
+        }
+    }
+
+    /// An optional list of objects whose own attributes may be required or optional
+    /// (protocol 6 nested attributes), e.g. `exemptions = [{ control = …, reason = … }]`.
+    pub fn optional_object_list(
+        name: &'static str,
+        fields: Vec<Attribute>,
+        description: &str,
+    ) -> Self {
+        let ty = Ty::list(Ty::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.to_string(), f.ty.clone()))
+                .collect(),
+        ));
+        Attribute {
+            optional: true,
+            nested_list: Some(fields),
+            ..Self::new(name, ty, description)
         }
     }
 
     /// An attribute the user must set.
     pub fn required(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { required: true, ..Self::new(name, ty, description) }
+        Attribute {
+            required: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute the user may set.
     pub fn optional(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { optional: true, ..Self::new(name, ty, description) }
+        Attribute {
+            optional: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute only the provider sets.
     pub fn computed(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { computed: true, ..Self::new(name, ty, description) }
+        Attribute {
+            computed: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute the user may set and the provider fills when they do not.
     pub fn optional_computed(name: &'static str, ty: Ty, description: &str) -> Self {
-        Attribute { optional: true, computed: true, ..Self::new(name, ty, description) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// Marks the attribute sensitive (Terraform hides it in output).
@@ -87,9 +123,41 @@ impl Attribute {
     }
 }
 
+impl Attribute {
+    /// The protocol encoding of this attribute.
+    pub fn to_proto(&self) -> pb::schema::Attribute {
+        let (r#type, nested_type) = match &self.nested_list {
+            Some(fields) => (
+                Vec::new(),
+                Some(pb::schema::Object {
+                    attributes: fields.iter().map(Attribute::to_proto).collect(),
+                    nesting: pb::schema::object::NestingMode::List as i32,
+                }),
+            ),
+            None => (self.ty.to_json().to_string().into_bytes(), None),
+        };
+        pb::schema::Attribute {
+            name: self.name.to_string(),
+            r#type,
+            nested_type,
+            description: self.description.clone(),
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+            sensitive: self.sensitive,
+            description_kind: pb::StringKind::Markdown as i32,
+            deprecated: false,
+            write_only: false,
+        }
+    }
+}
+
 impl Block {
     pub fn new(description: &str) -> Self {
-        Block { description: description.to_string(), ..Default::default() }
+        Block {
+            description: description.to_string(),
+            ..Default::default()
+        }
     }
 
     pub fn attr(mut self, attribute: Attribute) -> Self {
@@ -97,15 +165,30 @@ impl Block {
         self
     }
 
-    pub fn block(mut self, name: &'static str, nesting: Nesting, max_items: i64, block: Block) -> Self {
-        self.blocks.push(NestedBlock { name, block, nesting, min_items: 0, max_items });
+    pub fn block(
+        mut self,
+        name: &'static str,
+        nesting: Nesting,
+        max_items: i64,
+        block: Block,
+    ) -> Self {
+        self.blocks.push(NestedBlock {
+            name,
+            block,
+            nesting,
+            min_items: 0,
+            max_items,
+        });
         self
     }
 
     /// The object type of a value of this block.
     pub fn ty(&self) -> Ty {
-        let mut attrs: Vec<(String, Ty)> =
-            self.attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect();
+        let mut attrs: Vec<(String, Ty)> = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.to_string(), a.ty.clone()))
+            .collect();
         for nested in &self.blocks {
             let inner = nested.block.ty();
             let ty = match nested.nesting {
@@ -148,7 +231,11 @@ impl Block {
                 }
                 (Nesting::List | Nesting::Set, Value::List(items)) => {
                     for (i, item) in items.iter().enumerate() {
-                        diags.extend(nested.block.reject_computed_only(item, &base.index(i as i64)));
+                        diags.extend(
+                            nested
+                                .block
+                                .reject_computed_only(item, &base.index(i as i64)),
+                        );
                     }
                 }
                 _ => {}
@@ -161,23 +248,7 @@ impl Block {
     pub fn to_proto(&self) -> pb::schema::Block {
         pb::schema::Block {
             version: 0,
-            attributes: self
-                .attributes
-                .iter()
-                .map(|a| pb::schema::Attribute {
-                    name: a.name.to_string(),
-                    r#type: a.ty.to_json().to_string().into_bytes(),
-                    nested_type: None,
-                    description: a.description.clone(),
-                    required: a.required,
-                    optional: a.optional,
-                    computed: a.computed,
-                    sensitive: a.sensitive,
-                    description_kind: pb::StringKind::Markdown as i32,
-                    deprecated: false,
-                    write_only: false,
-                })
-                .collect(),
+            attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
             block_types: self
                 .blocks
                 .iter()
@@ -201,6 +272,9 @@ impl Block {
 
     /// A versioned protocol schema.
     pub fn to_schema(&self, version: i64) -> pb::Schema {
-        pb::Schema { version, block: Some(self.to_proto()) }
+        pb::Schema {
+            version,
+            block: Some(self.to_proto()),
+        }
     }
 }

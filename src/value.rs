@@ -196,9 +196,14 @@ impl Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
             serde_json::Value::String(s) => Value::String(s.clone()),
-            serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
+            serde_json::Value::Array(items) => {
+                Value::List(items.iter().map(Value::from_json).collect())
+            }
             serde_json::Value::Object(fields) => Value::Map(
-                fields.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect(),
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
             ),
         }
     }
@@ -210,9 +215,14 @@ impl Value {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::List(items) => serde_json::Value::Array(items.iter().map(Value::to_json).collect()),
+            Value::List(items) => {
+                serde_json::Value::Array(items.iter().map(Value::to_json).collect())
+            }
             Value::Map(fields) => serde_json::Value::Object(
-                fields.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_json()))
+                    .collect(),
             ),
         }
     }
@@ -226,14 +236,20 @@ impl Value {
                 attrs
                     .iter()
                     .map(|(name, aty)| {
-                        let v = fields.get(name).map(|v| v.conform(aty)).unwrap_or(Value::Null);
+                        let v = fields
+                            .get(name)
+                            .map(|v| v.conform(aty))
+                            .unwrap_or(Value::Null);
                         (name.clone(), v)
                     })
                     .collect(),
             ),
-            (Value::Map(fields), Ty::Map(ety)) => {
-                Value::Map(fields.iter().map(|(k, v)| (k.clone(), v.conform(ety))).collect())
-            }
+            (Value::Map(fields), Ty::Map(ety)) => Value::Map(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.conform(ety)))
+                    .collect(),
+            ),
             (Value::List(items), Ty::List(ety) | Ty::Set(ety)) => {
                 Value::List(items.iter().map(|v| v.conform(ety)).collect())
             }
@@ -367,8 +383,10 @@ impl Ty {
             Ty::Set(e) => json!(["set", e.to_json()]),
             Ty::Map(e) => json!(["map", e.to_json()]),
             Ty::Object(attrs) => {
-                let fields: serde_json::Map<String, serde_json::Value> =
-                    attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect();
+                let fields: serde_json::Map<String, serde_json::Value> = attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), t.to_json()))
+                    .collect();
                 json!(["object", fields])
             }
         }
@@ -401,7 +419,10 @@ mod tests {
         let decoded = Value::from_msgpack(&v.to_msgpack(&ty)).expect("decodes");
         assert_eq!(decoded.get("a").as_str(), Some("x"));
         assert_eq!(decoded.get("b").as_f64(), Some(1.5));
-        assert_eq!(decoded.get("c").as_list().map(|l| l[1].is_unknown()), Some(true));
+        assert_eq!(
+            decoded.get("c").as_list().map(|l| l[1].is_unknown()),
+            Some(true)
+        );
         assert!(decoded.as_map().is_some_and(|m| m.contains_key("d")));
         assert!(!decoded.is_wholly_known());
     }
@@ -416,6 +437,9 @@ mod tests {
     #[test]
     fn type_json_matches_terraform_constraint_syntax() {
         let ty = Ty::object([("k", Ty::map(Ty::String))]);
-        assert_eq!(ty.to_json().to_string(), r#"["object",{"k":["map","string"]}]"#);
+        assert_eq!(
+            ty.to_json().to_string(),
+            r#"["object",{"k":["map","string"]}]"#
+        );
     }
 }

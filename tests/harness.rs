@@ -18,7 +18,10 @@ fn http_replies_parse() {
     assert_eq!(parse_http_response(plain), Some((200, "{}".to_string())));
     let chunked =
         b"HTTP/1.1 404 NOT FOUND\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
-    assert_eq!(parse_http_response(chunked), Some((404, "abcde".to_string())));
+    assert_eq!(
+        parse_http_response(chunked),
+        Some((404, "abcde".to_string()))
+    );
     assert_eq!(parse_http_response(b"garbage"), None);
 }
 
@@ -35,8 +38,9 @@ print(json.dumps(iam.get_user(UserName="alice")["User"]["Arn"]))
     assert_eq!(json(&out), "arn:aws:iam::123456789012:user/alice");
 
     emu.reset();
-    let out = emu.python(r#"print(json.dumps(len(boto3.client("iam").list_users()["Users"])))"#);
-    assert_eq!(json(&out), 0, "reset must clear moto's state");
+    let users =
+        emu.python_json(r#"print(json.dumps(len(boto3.client("iam").list_users()["Users"])))"#);
+    assert_eq!(users, 0, "reset must clear moto's state");
     assert!(emu.log_path().exists(), "the emulator keeps a log");
 }
 
@@ -63,8 +67,16 @@ fn root_state_extension() {
 
     // Default: a secure root, reported as such everywhere.
     let v = json(&emu.python(ROOT_QUERY));
-    assert_eq!((v["mfa"].as_i64(), v["keys"].as_i64()), (Some(1), Some(0)), "{v}");
-    assert_eq!(v["users"], serde_json::json!(["<root_account>", "bob"]), "root row first: {v}");
+    assert_eq!(
+        (v["mfa"].as_i64(), v["keys"].as_i64()),
+        (Some(1), Some(0)),
+        "{v}"
+    );
+    assert_eq!(
+        v["users"],
+        serde_json::json!(["<root_account>", "bob"]),
+        "root row first: {v}"
+    );
     let row = &v["first_row"];
     assert_eq!(row["arn"], "arn:aws:iam::123456789012:root");
     assert_eq!(row["password_enabled"], "not_supported");
@@ -74,9 +86,17 @@ fn root_state_extension() {
     assert_eq!(v["virtual"], serde_json::json!([]));
 
     // Neglected root: no MFA, two keys.
-    emu.set_root(RootState { mfa_enabled: false, access_keys_present: 2, virtual_mfa: false });
+    emu.set_root(RootState {
+        mfa_enabled: false,
+        access_keys_present: 2,
+        virtual_mfa: false,
+    });
     let v = json(&emu.python(ROOT_QUERY));
-    assert_eq!((v["mfa"].as_i64(), v["keys"].as_i64()), (Some(0), Some(1)), "{v}");
+    assert_eq!(
+        (v["mfa"].as_i64(), v["keys"].as_i64()),
+        (Some(0), Some(1)),
+        "{v}"
+    );
     let row = &v["first_row"];
     assert_eq!(row["mfa_active"], "false");
     assert_eq!(row["access_key_1_active"], "true");
@@ -84,7 +104,11 @@ fn root_state_extension() {
     assert_ne!(row["access_key_1_last_rotated"], "N/A");
 
     // Virtual MFA on root.
-    emu.set_root(RootState { mfa_enabled: true, access_keys_present: 0, virtual_mfa: true });
+    emu.set_root(RootState {
+        mfa_enabled: true,
+        access_keys_present: 0,
+        virtual_mfa: true,
+    });
     let v = json(&emu.python(ROOT_QUERY));
     assert_eq!(v["mfa"].as_i64(), Some(1));
     assert_eq!(
@@ -98,7 +122,11 @@ fn root_state_extension() {
     assert_eq!(json(&body)["virtual_mfa"], true);
     emu.reset();
     let v = json(&emu.python(ROOT_QUERY));
-    assert_eq!((v["mfa"].as_i64(), v["keys"].as_i64()), (Some(1), Some(0)), "{v}");
+    assert_eq!(
+        (v["mfa"].as_i64(), v["keys"].as_i64()),
+        (Some(1), Some(0)),
+        "{v}"
+    );
     assert_eq!(v["users"], serde_json::json!(["<root_account>"]));
     assert_eq!(v["virtual"], serde_json::json!([]));
 
@@ -165,15 +193,27 @@ print(json.dumps({"arn": arn, "dup": dup, "listed": [a["name"] for a in listed],
 "#,
     );
     let v = json(&out);
-    assert_eq!(v["arn"], "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/acct");
+    assert_eq!(
+        v["arn"],
+        "arn:aws:access-analyzer:us-east-1:123456789012:analyzer/acct"
+    );
     assert_eq!(v["dup"], "ConflictException");
     assert_eq!(v["listed"], serde_json::json!(["acct"]), "type filter: {v}");
-    assert_eq!((v["status"].as_str(), v["type"].as_str()), (Some("ACTIVE"), Some("ACCOUNT")));
+    assert_eq!(
+        (v["status"].as_str(), v["type"].as_str()),
+        (Some("ACTIVE"), Some("ACCOUNT"))
+    );
     assert_eq!(v["after"], "ResourceNotFoundException");
-    assert_eq!(v["lex"], serde_json::json!(["ResourceNotFoundException", 404]));
+    assert_eq!(
+        v["lex"],
+        serde_json::json!(["ResourceNotFoundException", 404])
+    );
     assert_eq!(v["certs"], 1);
     assert_eq!(v["stage_cert_ok"], true);
-    assert_eq!(v["v2_dest"], "arn:aws:logs:us-east-1:123456789012:log-group:g");
+    assert_eq!(
+        v["v2_dest"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:g"
+    );
 
     // Reset clears the extensions' state too.
     emu.reset();
@@ -190,13 +230,24 @@ fn terraform_runner_works() {
     let ws = Workspace::new(&emu, "output \"x\" {\n  value = 1\n}\n");
     ws.apply().assert_success();
     assert_eq!(ws.output_json("x"), serde_json::json!(1));
-    assert_eq!(ws.plan_detailed_exitcode(), 0, "apply then plan shows no changes");
+    assert_eq!(
+        ws.plan_detailed_exitcode(),
+        0,
+        "apply then plan shows no changes"
+    );
 
     ws.write("main.tf", "output \"x\" {\n  value = 2\n}\n");
-    assert_eq!(ws.plan_detailed_exitcode(), 2, "a changed output is a change");
+    assert_eq!(
+        ws.plan_detailed_exitcode(),
+        2,
+        "a changed output is a change"
+    );
     let applied = ws.apply_json();
     applied.assert_success();
-    assert!(applied.json_lines().iter().any(|l| l["type"] == "outputs"), "{applied}");
+    assert!(
+        applied.json_lines().iter().any(|l| l["type"] == "outputs"),
+        "{applied}"
+    );
     assert_eq!(ws.show_json()["values"]["outputs"]["x"]["value"], 2);
     ws.destroy().assert_success();
 
@@ -224,6 +275,12 @@ fn terraform_mirror_workspace_inits() {
         ],
     );
     let lock = std::fs::read_to_string(ws.dir().join(".terraform.lock.hcl")).expect("lock file");
-    assert!(lock.contains("registry.terraform.io/secbaseline/secbaseline"), "{lock}");
-    assert!(ws.dir().join(".terraform/modules/modules.json").exists(), "module installed");
+    assert!(
+        lock.contains("registry.terraform.io/secbaseline/secbaseline"),
+        "{lock}"
+    );
+    assert!(
+        ws.dir().join(".terraform/modules/modules.json").exists(),
+        "module installed"
+    );
 }

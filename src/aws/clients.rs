@@ -114,7 +114,8 @@ impl AwsClients {
             loader = loader.profile_name(profile);
         }
         if let Some(retries) = settings.max_retries {
-            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(retries.saturating_add(1)));
+            loader = loader
+                .retry_config(RetryConfig::standard().with_max_attempts(retries.saturating_add(1)));
         }
         let mut sdk = loader.load().await;
         let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
@@ -126,7 +127,11 @@ impl AwsClients {
         })?;
         if let Some(role) = &settings.assume_role {
             let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
-                .session_name(role.session_name.clone().unwrap_or_else(|| "secbaseline".to_string()))
+                .session_name(
+                    role.session_name
+                        .clone()
+                        .unwrap_or_else(|| "secbaseline".to_string()),
+                )
                 .region(Region::new(region.clone()))
                 .configure(&sdk);
             if let Some(id) = &role.external_id {
@@ -136,9 +141,17 @@ impl AwsClients {
                 builder = builder.session_length(d);
             }
             let provider = builder.build().await;
-            sdk = sdk.to_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+            sdk = sdk
+                .to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
         }
-        let mut clients = AwsClients { sdk, region, endpoints: settings.endpoints.clone(), identity: None };
+        let mut clients = AwsClients {
+            sdk,
+            region,
+            endpoints: settings.endpoints.clone(),
+            identity: None,
+        };
         if !settings.skip_credentials_validation {
             clients.identity = Some(clients.fetch_identity().await?);
         }
@@ -164,9 +177,19 @@ impl AwsClients {
             .get_caller_identity()
             .send()
             .await
-            .map_err(|e| aws_error("validating the provider's AWS credentials (sts:GetCallerIdentity)", e))?;
+            .map_err(|e| {
+                aws_error(
+                    "validating the provider's AWS credentials (sts:GetCallerIdentity)",
+                    e,
+                )
+            })?;
         let arn = out.arn().unwrap_or_default().to_string();
-        let partition = arn.split(':').nth(1).filter(|p| !p.is_empty()).unwrap_or("aws").to_string();
+        let partition = arn
+            .split(':')
+            .nth(1)
+            .filter(|p| !p.is_empty())
+            .unwrap_or("aws")
+            .to_string();
         Ok(CallerIdentity {
             account_id: out.account().unwrap_or_default().to_string(),
             arn,
@@ -177,8 +200,13 @@ impl AwsClients {
 
     /// An S3 client; path-style addressing when an endpoint is overridden (local emulators).
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut conf = aws_sdk_s3::config::Builder::from(&self.sdk).region(Region::new(region.to_string()));
-        let overridden = self.endpoints.get("s3").cloned().or_else(|| self.sdk.endpoint_url().map(str::to_string));
+        let mut conf =
+            aws_sdk_s3::config::Builder::from(&self.sdk).region(Region::new(region.to_string()));
+        let overridden = self
+            .endpoints
+            .get("s3")
+            .cloned()
+            .or_else(|| self.sdk.endpoint_url().map(str::to_string));
         if let Some(url) = self.endpoints.get("s3") {
             conf = conf.endpoint_url(url);
         }

@@ -63,9 +63,15 @@ pub fn classify_code(code: &str) -> AwsErrorKind {
         AwsErrorKind::Throttling
     } else if CREDENTIAL_CODES.contains(&code) {
         AwsErrorKind::Credentials
-    } else if code.contains("Validation") || code.starts_with("Invalid") || code == "BadRequestException" {
+    } else if code.contains("Validation")
+        || code.starts_with("Invalid")
+        || code == "BadRequestException"
+    {
         AwsErrorKind::Validation
-    } else if code.starts_with("InternalFailure") || code.contains("ServiceUnavailable") || code.starts_with("Internal") {
+    } else if code.starts_with("InternalFailure")
+        || code.contains("ServiceUnavailable")
+        || code.starts_with("Internal")
+    {
         AwsErrorKind::ServiceUnavailable
     } else {
         AwsErrorKind::Other
@@ -83,12 +89,15 @@ where
         SdkError::ServiceError(service) => {
             let e = service.err();
             let status = service.raw().status_code();
-            let code = e.code().map(str::to_string).unwrap_or_else(|| match status {
-                404 => "NotFound".to_string(),
-                403 => "AccessDenied".to_string(),
-                s if s >= 500 => format!("HTTP{s}"),
-                s => format!("HTTP{s}"),
-            });
+            let code = e
+                .code()
+                .map(str::to_string)
+                .unwrap_or_else(|| match status {
+                    404 => "NotFound".to_string(),
+                    403 => "AccessDenied".to_string(),
+                    s if s >= 500 => format!("HTTP{s}"),
+                    s => format!("HTTP{s}"),
+                });
             let message = e.message().unwrap_or("no message from AWS").to_string();
             let mut kind = classify_code(&code);
             if kind == AwsErrorKind::Other {
@@ -100,7 +109,12 @@ where
                     _ => AwsErrorKind::Other,
                 };
             }
-            Error::Aws { action, kind, code, message }
+            Error::Aws {
+                action,
+                kind,
+                code,
+                message,
+            }
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
             let message = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
@@ -109,14 +123,36 @@ where
             } else {
                 AwsErrorKind::Transport
             };
-            let code = if kind == AwsErrorKind::Credentials { "NoCredentials" } else { "RequestFailed" };
-            Error::Aws { action, kind, code: code.to_string(), message }
+            let code = if kind == AwsErrorKind::Credentials {
+                "NoCredentials"
+            } else {
+                "RequestFailed"
+            };
+            Error::Aws {
+                action,
+                kind,
+                code: code.to_string(),
+                message,
+            }
         }
         _ => {
             let message = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
-            let kind = if message.contains("credential") { AwsErrorKind::Credentials } else { AwsErrorKind::Other };
-            let code = if kind == AwsErrorKind::Credentials { "NoCredentials" } else { "ClientError" };
-            Error::Aws { action, kind, code: code.to_string(), message }
+            let kind = if message.contains("credential") {
+                AwsErrorKind::Credentials
+            } else {
+                AwsErrorKind::Other
+            };
+            let code = if kind == AwsErrorKind::Credentials {
+                "NoCredentials"
+            } else {
+                "ClientError"
+            };
+            Error::Aws {
+                action,
+                kind,
+                code: code.to_string(),
+                message,
+            }
         }
     }
 }
@@ -138,11 +174,23 @@ mod tests {
 
     #[test]
     fn codes_are_classified() {
-        assert_eq!(classify_code("AccessDeniedException"), AwsErrorKind::AccessDenied);
+        assert_eq!(
+            classify_code("AccessDeniedException"),
+            AwsErrorKind::AccessDenied
+        );
         assert_eq!(classify_code("NoSuchEntity"), AwsErrorKind::NotFound);
-        assert_eq!(classify_code("ThrottlingException"), AwsErrorKind::Throttling);
-        assert_eq!(classify_code("InvalidClientTokenId"), AwsErrorKind::Credentials);
-        assert_eq!(classify_code("ValidationException"), AwsErrorKind::Validation);
+        assert_eq!(
+            classify_code("ThrottlingException"),
+            AwsErrorKind::Throttling
+        );
+        assert_eq!(
+            classify_code("InvalidClientTokenId"),
+            AwsErrorKind::Credentials
+        );
+        assert_eq!(
+            classify_code("ValidationException"),
+            AwsErrorKind::Validation
+        );
         assert_eq!(classify_code("SomethingOdd"), AwsErrorKind::Other);
     }
 }

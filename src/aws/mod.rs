@@ -4,5 +4,5 @@ pub mod clients;
 pub mod errors;
 pub mod wait;
 
-pub use clients::{AwsClients, AwsSettings, AssumeRole};
+pub use clients::{AssumeRole, AwsClients, AwsSettings};
 pub use errors::aws_error;

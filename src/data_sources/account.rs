@@ -15,11 +15,31 @@ impl DataSource for AccountDataSource {
     fn schema(&self) -> Block {
         Block::new("The AWS account, identity and region the provider is configured for.")
             .attr(Attribute::computed("id", Ty::String, "The account ID."))
-            .attr(Attribute::computed("account_id", Ty::String, "The 12-digit AWS account ID."))
-            .attr(Attribute::computed("arn", Ty::String, "ARN of the calling identity."))
-            .attr(Attribute::computed("user_id", Ty::String, "Unique ID of the calling identity."))
-            .attr(Attribute::computed("partition", Ty::String, "AWS partition, e.g. `aws`."))
-            .attr(Attribute::computed("region", Ty::String, "The provider's region."))
+            .attr(Attribute::computed(
+                "account_id",
+                Ty::String,
+                "The 12-digit AWS account ID.",
+            ))
+            .attr(Attribute::computed(
+                "arn",
+                Ty::String,
+                "ARN of the calling identity.",
+            ))
+            .attr(Attribute::computed(
+                "user_id",
+                Ty::String,
+                "Unique ID of the calling identity.",
+            ))
+            .attr(Attribute::computed(
+                "partition",
+                Ty::String,
+                "AWS partition, e.g. `aws`.",
+            ))
+            .attr(Attribute::computed(
+                "region",
+                Ty::String,
+                "The provider's region.",
+            ))
     }
 
     fn read<'a>(&'a self, state: &'a ProviderState, _config: Value) -> BoxFut<'a, ReadResult> {

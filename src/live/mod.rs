@@ -33,7 +33,12 @@ pub const FAN_OUT: usize = 8;
 pub fn into_collected<T>(result: Result<T, Error>) -> Collected<T> {
     match result {
         Ok(v) => Collected::Ok(v),
-        Err(Error::Aws { kind, code, message, action }) => {
+        Err(Error::Aws {
+            kind,
+            code,
+            message,
+            action,
+        }) => {
             if is_unavailable(kind, &code, &message) {
                 Collected::unavailable(format!("{action}: {code}: {message}"))
             } else {
@@ -46,5 +51,6 @@ pub fn into_collected<T>(result: Result<T, Error>) -> Collected<T> {
 
 fn is_unavailable(kind: AwsErrorKind, code: &str, message: &str) -> bool {
     matches!(code, "SubscriptionRequiredException" | "OptInRequired")
-        || (kind == AwsErrorKind::Transport && (message.contains("dns error") || message.contains("failed to lookup address")))
+        || (kind == AwsErrorKind::Transport
+            && (message.contains("dns error") || message.contains("failed to lookup address")))
 }

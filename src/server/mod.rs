@@ -24,7 +24,8 @@ use conn::PluginConn;
 
 /// The cookie Terraform sets so a provider knows it was started as a plugin.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -67,10 +68,19 @@ pub async fn serve() -> Result<(), ServeError> {
 
     let (shutdown_tx, mut shutdown_rx) = watch::channel(false);
     let (conn_tx, conn_rx) = mpsc::channel::<Result<PluginConn, std::io::Error>>(16);
-    let acceptor = tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
-    tokio::spawn(accept_loop(listener, acceptor, conn_tx, shutdown_tx.subscribe()));
+    let acceptor = tls
+        .as_ref()
+        .map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone()));
+    tokio::spawn(accept_loop(
+        listener,
+        acceptor,
+        conn_tx,
+        shutdown_tx.subscribe(),
+    ));
 
-    let plugin = plugin::PluginServices { shutdown_tx: shutdown_tx.clone() };
+    let plugin = plugin::PluginServices {
+        shutdown_tx: shutdown_tx.clone(),
+    };
     let provider = provider_rpc::ProviderRpc::new(Arc::new(crate::provider::Registry::new()));
     let router = tonic::transport::Server::builder()
         .tcp_nodelay(true)
@@ -80,7 +90,8 @@ pub async fn serve() -> Result<(), ServeError> {
         .add_service(GrpcBrokerServer::new(plugin.clone()))
         .add_service(HealthServer::new(plugin));
 
-    write_handshake(addr, tls.as_ref().map(|t| t.cert_der.as_slice())).map_err(ServeError::Handshake)?;
+    write_handshake(addr, tls.as_ref().map(|t| t.cert_der.as_slice()))
+        .map_err(ServeError::Handshake)?;
     tracing::info!(%addr, mtls = tls.is_some(), "secbaseline provider serving");
 
     let stop = async move {
@@ -103,8 +114,12 @@ pub async fn serve() -> Result<(), ServeError> {
 
 /// Binds 127.0.0.1 within PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT when given, else any free port.
 async fn bind_loopback() -> std::io::Result<TcpListener> {
-    let min = std::env::var("PLUGIN_MIN_PORT").ok().and_then(|v| v.parse::<u16>().ok());
-    let max = std::env::var("PLUGIN_MAX_PORT").ok().and_then(|v| v.parse::<u16>().ok());
+    let min = std::env::var("PLUGIN_MIN_PORT")
+        .ok()
+        .and_then(|v| v.parse::<u16>().ok());
+    let max = std::env::var("PLUGIN_MAX_PORT")
+        .ok()
+        .and_then(|v| v.parse::<u16>().ok());
     if let (Some(min), Some(max)) = (min, max) {
         for port in min..=max {
             if let Ok(l) = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
@@ -152,12 +167,18 @@ async fn accept_loop(
             }
             Some(acceptor) => {
                 tokio::spawn(async move {
-                    match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                    match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream))
+                        .await
+                    {
                         Ok(Ok(tls)) => {
                             let _ = conns.send(Ok(PluginConn::Tls(Box::new(tls)))).await;
                         }
-                        Ok(Err(e)) => tracing::warn!(%peer, error = %e, "refused a plugin connection: TLS handshake failed"),
-                        Err(_) => tracing::warn!(%peer, "refused a plugin connection: TLS handshake timed out"),
+                        Ok(Err(e)) => {
+                            tracing::warn!(%peer, error = %e, "refused a plugin connection: TLS handshake failed")
+                        }
+                        Err(_) => {
+                            tracing::warn!(%peer, "refused a plugin connection: TLS handshake timed out")
+                        }
                     }
                 });
             }

@@ -8,8 +8,8 @@ use tonic::{Request, Response, Status, Streaming};
 
 use crate::proto::health::{self, health_server::Health};
 use crate::proto::plugin::{
-    grpc_broker_server::GrpcBroker, grpc_controller_server::GrpcController, grpc_stdio_server::GrpcStdio, ConnInfo,
-    Empty, StdioData,
+    grpc_broker_server::GrpcBroker, grpc_controller_server::GrpcController,
+    grpc_stdio_server::GrpcStdio, ConnInfo, Empty, StdioData,
 };
 
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
@@ -43,7 +43,10 @@ impl GrpcController for PluginServices {
 impl GrpcStdio for PluginServices {
     type StreamStdioStream = BoxStream<StdioData>;
 
-    async fn stream_stdio(&self, _req: Request<Empty>) -> Result<Response<Self::StreamStdioStream>, Status> {
+    async fn stream_stdio(
+        &self,
+        _req: Request<Empty>,
+    ) -> Result<Response<Self::StreamStdioStream>, Status> {
         // The provider writes nothing to stdout after the handshake and logs to stderr,
         // which go-plugin already reads; this stream only stays open.
         Ok(Response::new(until_shutdown(self.shutdown_tx.subscribe())))

@@ -20,7 +20,10 @@ pub struct ProviderRpc {
 
 impl ProviderRpc {
     pub fn new(registry: Arc<Registry>) -> Self {
-        ProviderRpc { registry, state: ProviderState::default() }
+        ProviderRpc {
+            registry,
+            state: ProviderState::default(),
+        }
     }
 }
 
@@ -34,11 +37,20 @@ fn decode(dv: Option<&pb::DynamicValue>, what: &str) -> Result<Value, Diag> {
     } else {
         Ok(Value::Null)
     };
-    decoded.map_err(|e| Error::Decode { what: what.to_string(), detail: e.to_string() }.to_diag())
+    decoded.map_err(|e| {
+        Error::Decode {
+            what: what.to_string(),
+            detail: e.to_string(),
+        }
+        .to_diag()
+    })
 }
 
 fn encode(value: &Value, ty: &Ty) -> pb::DynamicValue {
-    pb::DynamicValue { msgpack: value.to_msgpack(ty), json: Vec::new() }
+    pb::DynamicValue {
+        msgpack: value.to_msgpack(ty),
+        json: Vec::new(),
+    }
 }
 
 fn some_if_not_null(v: Value) -> Option<Value> {
@@ -70,19 +82,25 @@ impl Provider for ProviderRpc {
                 .registry
                 .data_sources
                 .keys()
-                .map(|n| pb::get_metadata::DataSourceMetadata { type_name: n.to_string() })
+                .map(|n| pb::get_metadata::DataSourceMetadata {
+                    type_name: n.to_string(),
+                })
                 .collect(),
             resources: self
                 .registry
                 .resources
                 .keys()
-                .map(|n| pb::get_metadata::ResourceMetadata { type_name: n.to_string() })
+                .map(|n| pb::get_metadata::ResourceMetadata {
+                    type_name: n.to_string(),
+                })
                 .collect(),
             functions: self
                 .registry
                 .functions
                 .keys()
-                .map(|n| pb::get_metadata::FunctionMetadata { name: n.to_string() })
+                .map(|n| pb::get_metadata::FunctionMetadata {
+                    name: n.to_string(),
+                })
                 .collect(),
         }))
     }
@@ -102,7 +120,9 @@ impl Provider for ProviderRpc {
             Ok(config) => crate::provider::validate_config(&config),
             Err(d) => vec![d],
         };
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diag::to_proto(&diags) }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diag::to_proto(&diags),
+        }))
     }
 
     async fn validate_resource_config(
@@ -110,7 +130,10 @@ impl Provider for ProviderRpc {
         req: Request<pb::validate_resource_config::Request>,
     ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let diags = match (self.registry.resources.get(req.type_name.as_str()), decode(req.config.as_ref(), "resource configuration")) {
+        let diags = match (
+            self.registry.resources.get(req.type_name.as_str()),
+            decode(req.config.as_ref(), "resource configuration"),
+        ) {
             (None, _) => vec![unknown_type("resource", &req.type_name)],
             (Some(_), Err(d)) => vec![d],
             (Some(r), Ok(config)) => {
@@ -119,7 +142,9 @@ impl Provider for ProviderRpc {
                 diags
             }
         };
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diag::to_proto(&diags) }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diag::to_proto(&diags),
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -127,7 +152,10 @@ impl Provider for ProviderRpc {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
-        let diags = match (self.registry.data_sources.get(req.type_name.as_str()), decode(req.config.as_ref(), "data source configuration")) {
+        let diags = match (
+            self.registry.data_sources.get(req.type_name.as_str()),
+            decode(req.config.as_ref(), "data source configuration"),
+        ) {
             (None, _) => vec![unknown_type("data source", &req.type_name)],
             (Some(_), Err(d)) => vec![d],
             (Some(ds), Ok(config)) => {
@@ -136,7 +164,9 @@ impl Provider for ProviderRpc {
                 diags
             }
         };
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diag::to_proto(&diags) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diag::to_proto(&diags),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -152,12 +182,23 @@ impl Provider for ProviderRpc {
         };
         let ty = resource.schema().ty();
         let raw = req.raw_state.map(|r| r.json).unwrap_or_default();
-        let result = if raw.is_empty() { Ok(Value::Null) } else { Value::from_json_bytes(&raw) };
+        let result = if raw.is_empty() {
+            Ok(Value::Null)
+        } else {
+            Value::from_json_bytes(&raw)
+        };
         Ok(Response::new(match result {
-            Ok(v) => pb::upgrade_resource_state::Response { upgraded_state: Some(encode(&v, &ty)), diagnostics: Vec::new() },
+            Ok(v) => pb::upgrade_resource_state::Response {
+                upgraded_state: Some(encode(&v, &ty)),
+                diagnostics: Vec::new(),
+            },
             Err(e) => pb::upgrade_resource_state::Response {
                 upgraded_state: None,
-                diagnostics: diag::to_proto(&[Error::Decode { what: "stored state".into(), detail: e.to_string() }.to_diag()]),
+                diagnostics: diag::to_proto(&[Error::Decode {
+                    what: "stored state".into(),
+                    detail: e.to_string(),
+                }
+                .to_diag()]),
             },
         }))
     }
@@ -176,7 +217,9 @@ impl Provider for ProviderRpc {
                 Err(diags) => diags,
             },
         };
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diag::to_proto(&diags) }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diag::to_proto(&diags),
+        }))
     }
 
     async fn read_resource(
@@ -194,7 +237,10 @@ impl Provider for ProviderRpc {
         let current = match decode(req.current_state.as_ref(), "resource state") {
             Ok(v) => v,
             Err(d) => {
-                return Ok(Response::new(pb::read_resource::Response { diagnostics: diag::to_proto(&[d]), ..Default::default() }))
+                return Ok(Response::new(pb::read_resource::Response {
+                    diagnostics: diag::to_proto(&[d]),
+                    ..Default::default()
+                }))
             }
         };
         let result = resource.read(&self.state, current.clone()).await;
@@ -227,7 +273,10 @@ impl Provider for ProviderRpc {
         let decoded = (|| -> Result<PlanRequest, Diag> {
             Ok(PlanRequest {
                 prior: some_if_not_null(decode(req.prior_state.as_ref(), "prior state")?),
-                proposed: some_if_not_null(decode(req.proposed_new_state.as_ref(), "proposed state")?),
+                proposed: some_if_not_null(decode(
+                    req.proposed_new_state.as_ref(),
+                    "proposed state",
+                )?),
                 config: decode(req.config.as_ref(), "resource configuration")?,
             })
         })();
@@ -243,7 +292,11 @@ impl Provider for ProviderRpc {
         let planned = resource.plan(&self.state, plan_req).await;
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state: Some(encode(&planned.planned.unwrap_or(Value::Null), &ty)),
-            requires_replace: planned.requires_replace.iter().map(AttrPath::to_proto).collect(),
+            requires_replace: planned
+                .requires_replace
+                .iter()
+                .map(AttrPath::to_proto)
+                .collect(),
             planned_private: req.prior_private,
             diagnostics: diag::to_proto(&planned.diags),
             legacy_type_system: false,
@@ -388,7 +441,10 @@ impl Provider for ProviderRpc {
         let Some(function) = self.registry.functions.get(req.name.as_str()) else {
             return Ok(Response::new(pb::call_function::Response {
                 result: None,
-                error: Some(pb::FunctionError { text: format!("unknown function \"{}\"", req.name), function_argument: None }),
+                error: Some(pb::FunctionError {
+                    text: format!("unknown function \"{}\"", req.name),
+                    function_argument: None,
+                }),
             }));
         };
         let mut args = Vec::with_capacity(req.arguments.len());
@@ -398,17 +454,26 @@ impl Provider for ProviderRpc {
                 Err(d) => {
                     return Ok(Response::new(pb::call_function::Response {
                         result: None,
-                        error: Some(pb::FunctionError { text: d.detail, function_argument: Some(i as i64) }),
+                        error: Some(pb::FunctionError {
+                            text: d.detail,
+                            function_argument: Some(i as i64),
+                        }),
                     }))
                 }
             }
         }
         let ty = function.return_type();
         Ok(Response::new(match function.call(args) {
-            Ok(v) => pb::call_function::Response { result: Some(encode(&v, &ty)), error: None },
+            Ok(v) => pb::call_function::Response {
+                result: Some(encode(&v, &ty)),
+                error: None,
+            },
             Err(f) => pb::call_function::Response {
                 result: None,
-                error: Some(pb::FunctionError { text: f.text, function_argument: f.argument }),
+                error: Some(pb::FunctionError {
+                    text: f.text,
+                    function_argument: f.argument,
+                }),
             },
         }))
     }
@@ -420,11 +485,17 @@ impl Provider for ProviderRpc {
         // StopProvider asks to cancel in-flight work (Ctrl-C); AWS calls in flight finish
         // on their own timeouts and the process keeps serving until GRPCController.Shutdown.
         tracing::info!("StopProvider received");
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }
 
 /// What this provider tells Terraform it supports.
 pub fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: false, move_resource_state: false }
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+    }
 }

@@ -35,8 +35,12 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
         .map_err(|e| TlsSetupError::Generate(e.to_string()))?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])
         .map_err(|e| TlsSetupError::Generate(e.to_string()))?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
-    params.distinguished_name.push(rcgen::DnType::OrganizationName, "secbaseline");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "secbaseline");
     // go-plugin's client puts this certificate in its root pool and verifies the connection
     // against it, so it must be usable as its own issuer.
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -45,15 +49,22 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
         rcgen::KeyUsagePurpose::KeyEncipherment,
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages =
-        vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+    ];
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::minutes(1);
     params.not_after = now + time::Duration::days(30);
-    let cert = params.self_signed(&key).map_err(|e| TlsSetupError::Generate(e.to_string()))?;
+    let cert = params
+        .self_signed(&key)
+        .map_err(|e| TlsSetupError::Generate(e.to_string()))?;
     let cert_der = cert.der().to_vec();
 
-    let verifier = Arc::new(ExactClientCert { expected, provider: provider.clone() });
+    let verifier = Arc::new(ExactClientCert {
+        expected,
+        provider: provider.clone(),
+    });
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsSetupError::Config(e.to_string()))?
@@ -64,7 +75,10 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
         )
         .map_err(|e| TlsSetupError::Config(e.to_string()))?;
     config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(ServerTls { config: Arc::new(config), cert_der })
+    Ok(ServerTls {
+        config: Arc::new(config),
+        cert_der,
+    })
 }
 
 fn first_pem_cert(pem: &str) -> Option<Vec<u8>> {
@@ -73,7 +87,10 @@ fn first_pem_cert(pem: &str) -> Option<Vec<u8>> {
     let end = "-----END CERTIFICATE-----";
     let start = pem.find(begin)? + begin.len();
     let stop = start + pem[start..].find(end)?;
-    let body: String = pem[start..stop].chars().filter(|c| !c.is_whitespace()).collect();
+    let body: String = pem[start..stop]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     base64::engine::general_purpose::STANDARD.decode(body).ok()
 }
 
@@ -100,7 +117,9 @@ impl ClientCertVerifier for ExactClientCert {
         if end_entity.as_ref() == self.expected.as_slice() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(TlsError::General("client certificate is not the one Terraform announced".into()))
+            Err(TlsError::General(
+                "client certificate is not the one Terraform announced".into(),
+            ))
         }
     }
 
@@ -110,7 +129,12 @@ impl ClientCertVerifier for ExactClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -119,11 +143,18 @@ impl ClientCertVerifier for ExactClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 
     fn client_auth_mandatory(&self) -> bool {

@@ -40,14 +40,22 @@ pub struct RootState {
 
 impl Default for RootState {
     fn default() -> Self {
-        RootState { mfa_enabled: true, access_keys_present: 0, virtual_mfa: false }
+        RootState {
+            mfa_enabled: true,
+            access_keys_present: 0,
+            virtual_mfa: false,
+        }
     }
 }
 
 impl RootState {
     /// The insecure root of a neglected account: no MFA, one access key.
     pub fn insecure() -> Self {
-        RootState { mfa_enabled: false, access_keys_present: 1, virtual_mfa: false }
+        RootState {
+            mfa_enabled: false,
+            access_keys_present: 1,
+            virtual_mfa: false,
+        }
     }
 }
 
@@ -84,10 +92,19 @@ pub fn target_dir() -> PathBuf {
 
 fn unique_log_name(base: &str) -> String {
     static USED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let mut used = USED.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let mut used = USED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     let clean: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let mut name = clean.clone();
     let mut n = 2;
@@ -179,7 +196,14 @@ impl Emulator {
             .next()
             .and_then(|p| p.parse::<u16>().ok())
             .unwrap_or_else(|| panic!("unparsable READY line from the emulator: {ready:?}"));
-        Emulator { child, _stdin: stdin, endpoint, port, log_path, name }
+        Emulator {
+            child,
+            _stdin: stdin,
+            endpoint,
+            port,
+            log_path,
+            name,
+        }
     }
 
     /// `http://127.0.0.1:PORT`
@@ -216,15 +240,24 @@ impl Emulator {
 
     /// Variables removed from child environments so the machine's AWS setup cannot leak in.
     pub fn aws_env_removed() -> &'static [&'static str] {
-        &["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN",
-          "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-          "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]
+        &[
+            "AWS_PROFILE",
+            "AWS_SESSION_TOKEN",
+            "AWS_SECURITY_TOKEN",
+            "AWS_ROLE_ARN",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ]
     }
 
     /// Clears all state (moto's and the launcher extensions', root back to secure).
     pub fn reset(&self) {
         let (status, body) = self.post_json("/moto-api/reset", "{}");
-        assert!(status == 200, "emulator reset failed: HTTP {status}: {body}");
+        assert!(
+            status == 200,
+            "emulator reset failed: HTTP {status}: {body}"
+        );
     }
 
     /// Sets the root user's state (see [`RootState`]).
@@ -236,7 +269,10 @@ impl Emulator {
         })
         .to_string();
         let (status, resp) = self.post_json("/_secbaseline/root", &body);
-        assert!(status == 200, "setting root state failed: HTTP {status}: {resp}");
+        assert!(
+            status == 200,
+            "setting root state failed: HTTP {status}: {resp}"
+        );
     }
 
     /// Runs a Python snippet with boto3 aimed at the emulator; `import boto3, json` is done for
@@ -252,7 +288,9 @@ impl Emulator {
             cmd.env_remove(var);
         }
         cmd.envs(self.aws_env());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting python: {e}"));
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting python: {e}"));
         let full = format!("import boto3, json\n{script}\n");
         child
             .stdin
@@ -271,6 +309,19 @@ impl Emulator {
             );
         }
         stdout
+    }
+
+    /// [`Emulator::python`], parsing the snippet's last stdout line as JSON
+    /// (end the snippet with `print(json.dumps(...))`).
+    pub fn python_json(&self, script: &str) -> serde_json::Value {
+        let out = self.python(script);
+        let last = out
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        serde_json::from_str(last)
+            .unwrap_or_else(|e| panic!("python snippet printed no JSON last line ({e}):\n{out}"))
     }
 
     /// POSTs a JSON body to the emulator; returns (status, body). Plain std TCP, HTTP/1.1.
@@ -302,9 +353,12 @@ impl Emulator {
         stream
             .read_to_end(&mut raw)
             .unwrap_or_else(|e| panic!("reading the reply to {method} {path}: {e}"));
-        parse_http_response(&raw)
-            .unwrap_or_else(|| panic!("malformed HTTP reply to {method} {path}: {:?}",
-                                      String::from_utf8_lossy(&raw)))
+        parse_http_response(&raw).unwrap_or_else(|| {
+            panic!(
+                "malformed HTTP reply to {method} {path}: {:?}",
+                String::from_utf8_lossy(&raw)
+            )
+        })
     }
 }
 
@@ -313,7 +367,13 @@ pub fn parse_http_response(raw: &[u8]) -> Option<(u16, String)> {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = std::str::from_utf8(&raw[..split]).ok()?;
     let mut body = raw[split + 4..].to_vec();
-    let status = head.lines().next()?.split_whitespace().nth(1)?.parse().ok()?;
+    let status = head
+        .lines()
+        .next()?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     let chunked = head.lines().any(|l| {
         let l = l.to_ascii_lowercase();
         l.starts_with("transfer-encoding:") && l.contains("chunked")

@@ -188,18 +188,21 @@ impl Workspace {
                 .join(PROVIDER_VERSION)
                 .join(format!("{os}_{arch}"));
             fs::create_dir_all(&pkg).expect("creating the mirror layout");
-            let target = pkg.join(format!("terraform-provider-secbaseline_v{PROVIDER_VERSION}"));
+            let target = pkg.join(format!(
+                "terraform-provider-secbaseline_v{PROVIDER_VERSION}"
+            ));
             // A copy, not a link: the lock file hashes what init saw, and a later cargo build
             // must not change a running workspace under Terraform's feet.
-            fs::copy(&binary, &target).unwrap_or_else(|e| {
-                panic!("copying {} into the mirror: {e}", binary.display())
-            });
+            fs::copy(&binary, &target)
+                .unwrap_or_else(|e| panic!("copying {} into the mirror: {e}", binary.display()));
             format!(
                 "provider_installation {{\n  filesystem_mirror {{\n    path    = {}\n    include = [\"registry.terraform.io/{PROVIDER_SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/{PROVIDER_SOURCE}\"]\n  }}\n}}\n",
                 hcl_string(&mirror_dir)
             )
         } else {
-            let bin_dir = binary.parent().expect("the provider binary has a directory");
+            let bin_dir = binary
+                .parent()
+                .expect("the provider binary has a directory");
             format!(
                 "provider_installation {{\n  dev_overrides {{\n    \"{PROVIDER_SOURCE}\" = {}\n  }}\n  direct {{}}\n}}\n",
                 hcl_string(bin_dir)
@@ -208,7 +211,10 @@ impl Workspace {
         fs::write(&cli_config, config).expect("writing the CLI config");
 
         let mut env: Vec<(String, String)> = vec![
-            ("TF_CLI_CONFIG_FILE".into(), cli_config.display().to_string()),
+            (
+                "TF_CLI_CONFIG_FILE".into(),
+                cli_config.display().to_string(),
+            ),
             ("CHECKPOINT_DISABLE".into(), "1".into()),
             ("TF_IN_AUTOMATION".into(), "1".into()),
             ("TF_INPUT".into(), "0".into()),
@@ -217,7 +223,10 @@ impl Workspace {
             Some(emu) => env.extend(emu.aws_env().into_iter().map(|(k, v)| (k.to_string(), v))),
             None => {
                 env.extend([
-                    ("AWS_ENDPOINT_URL".to_string(), "http://127.0.0.1:9".to_string()),
+                    (
+                        "AWS_ENDPOINT_URL".to_string(),
+                        "http://127.0.0.1:9".to_string(),
+                    ),
                     ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
                     ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
                     ("AWS_REGION".into(), "us-east-1".into()),
@@ -228,7 +237,14 @@ impl Workspace {
                 ]);
             }
         }
-        Workspace { root, dir, cli_config, terraform, env, mirror }
+        Workspace {
+            root,
+            dir,
+            cli_config,
+            terraform,
+            env,
+            mirror,
+        }
     }
 
     /// The working directory (holds main.tf and the state).
@@ -263,8 +279,11 @@ impl Workspace {
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy().into_owned();
             // The machine's Terraform and AWS settings must not leak into the tests.
-            if key.starts_with("TF_CLI_ARGS") || matches!(key.as_str(), "TF_WORKSPACE"
-                | "TF_DATA_DIR" | "TF_PLUGIN_CACHE_DIR" | "TF_CLI_CONFIG_FILE")
+            if key.starts_with("TF_CLI_ARGS")
+                || matches!(
+                    key.as_str(),
+                    "TF_WORKSPACE" | "TF_DATA_DIR" | "TF_PLUGIN_CACHE_DIR" | "TF_CLI_CONFIG_FILE"
+                )
             {
                 cmd.env_remove(&key);
             }
@@ -288,7 +307,10 @@ impl Workspace {
 
     /// `terraform init` (mirror workspaces only; dev_overrides needs none). Panics on failure.
     pub fn init(&self) -> Output {
-        assert!(self.mirror, "init is only for with_mirror workspaces (dev_overrides refuse it)");
+        assert!(
+            self.mirror,
+            "init is only for with_mirror workspaces (dev_overrides refuse it)"
+        );
         let out = self.run(&["init", "-input=false", "-no-color"]);
         out.assert_success();
         out
@@ -298,9 +320,16 @@ impl Workspace {
     pub fn reinit(&self) -> Output {
         assert!(self.mirror, "reinit is only for with_mirror workspaces");
         let (os, arch) = platform();
-        let target = self.root.path().join("mirror/registry.terraform.io").join(PROVIDER_SOURCE)
-            .join(PROVIDER_VERSION).join(format!("{os}_{arch}"))
-            .join(format!("terraform-provider-secbaseline_v{PROVIDER_VERSION}"));
+        let target = self
+            .root
+            .path()
+            .join("mirror/registry.terraform.io")
+            .join(PROVIDER_SOURCE)
+            .join(PROVIDER_VERSION)
+            .join(format!("{os}_{arch}"))
+            .join(format!(
+                "terraform-provider-secbaseline_v{PROVIDER_VERSION}"
+            ));
         fs::copy(provider_binary(), &target).expect("refreshing the mirrored binary");
         let _ = fs::remove_file(self.dir.join(".terraform.lock.hcl"));
         let out = self.run(&["init", "-upgrade", "-input=false", "-no-color"]);
@@ -332,7 +361,8 @@ impl Workspace {
 
     /// `terraform plan -out` + `show -json` of that plan (the plan JSON). Panics on failure.
     pub fn plan_json(&self) -> serde_json::Value {
-        self.run(&["plan", "-input=false", "-no-color", "-out=tfplan"]).assert_success();
+        self.run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
+            .assert_success();
         let out = self.run(&["show", "-json", "-no-color", "tfplan"]);
         out.assert_success();
         serde_json::from_str(&out.stdout)

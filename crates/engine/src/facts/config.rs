@@ -58,10 +58,15 @@ impl RecordingGroup {
         {
             return false;
         }
-        if self.strategy.as_deref() == Some("EXCLUSION_BY_RESOURCE_TYPES") {
+        if self.strategy.as_deref() == Some("EXCLUSION_BY_RESOURCE_TYPES")
+            || self.resource_types.iter().any(|t| t == resource_type)
+        {
             return true;
         }
-        self.all_supported || self.resource_types.iter().any(|t| t == resource_type)
+        // Global (IAM) types are recorded under allSupported only with
+        // includeGlobalResourceTypes.
+        self.all_supported
+            && (self.include_global_resource_types || !resource_type.starts_with("AWS::IAM::"))
     }
 }
 
@@ -108,6 +113,13 @@ mod tests {
             ..Default::default()
         };
         assert!(all.records("AWS::Lex::Bot"));
+        assert!(!all.records("AWS::IAM::Role"));
+        let global = RecordingGroup {
+            all_supported: true,
+            include_global_resource_types: true,
+            ..Default::default()
+        };
+        assert!(global.records("AWS::IAM::Role"));
         let incl = RecordingGroup {
             resource_types: vec!["AWS::Lex::Bot".into()],
             ..Default::default()

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 pub use apigateway::{
     ApiGatewayFacts, ApiGatewayV2Facts, DomainName, Integration, MethodSetting, Protocol, RestApi,
-    RestMethod, RestStage, Route, RouteSetting, V2Api, V2Stage,
+    RestMethod, RestStage, Route, RouteSetting, V2Api, V2Stage, ALL_METHODS,
 };
 pub use cloudtrail::{
     CloudTrailFacts, EventSelector, FieldSelector, PublicAccessBlock, ReadWriteType, Trail,

@@ -100,6 +100,18 @@ impl PolicyDocument {
             .any(|s| s.on_all_resources() && s.covers_action(action))
     }
 
+    /// Resource-policy analysis: the `Allow` statements granting to everyone
+    /// ([`Statement::names_everyone`]) without a condition ([`Statement::has_condition`]),
+    /// with their positions, whatever their actions. For the public-principal controls of
+    /// REST API resource policies and trail bucket policies.
+    pub fn public_allows(&self) -> Vec<(usize, &Statement)> {
+        self.statements
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.effect == Effect::Allow && s.names_everyone() && !s.has_condition())
+            .collect()
+    }
+
     /// Trust-policy analysis: one [`TrustGrant`] per principal of every `Allow` statement
     /// that covers any of [`ASSUME_ROLE_ACTIONS`], in document order. Statements without a
     /// principal element grant nothing; `Allow` with `NotPrincipal` grants

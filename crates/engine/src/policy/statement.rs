@@ -175,6 +175,19 @@ impl Statement {
     pub fn has_condition(&self) -> bool {
         !self.condition_keys().is_empty()
     }
+
+    /// Whether the statement's principal element names everyone: `"*"`, an `AWS` entry `"*"`,
+    /// or any `NotPrincipal` (everyone except the listed principals).
+    pub fn names_everyone(&self) -> bool {
+        match &self.principal {
+            None => false,
+            Some(PrincipalSpec::NotPrincipal(_)) => true,
+            Some(PrincipalSpec::Principal(Principals::Everyone)) => true,
+            Some(PrincipalSpec::Principal(Principals::Map(map))) => {
+                map.aws.iter().any(|p| p == "*")
+            }
+        }
+    }
 }
 
 #[cfg(test)]

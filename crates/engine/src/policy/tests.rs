@@ -699,3 +699,20 @@ proptest! {
         prop_assert!(denied.trust_grants().is_empty());
     }
 }
+
+#[test]
+fn public_allows_of_resource_policies() {
+    let d = doc(r#"{"Statement":[
+        {"Sid":"A","Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"*"},
+        {"Effect":"Allow","Principal":{"AWS":["*"]},"Action":"s3:GetObject","Resource":"*"},
+        {"Effect":"Allow","Principal":"*","Action":"x:y","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
+        {"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"},
+        {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*","Resource":"*"},
+        {"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"*"},
+        {"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"*"},
+        {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{}}}
+    ]}"#);
+    let found: Vec<usize> = d.public_allows().iter().map(|(i, _)| *i).collect();
+    assert_eq!(found, vec![0, 1, 5, 7]);
+    assert_eq!(d.public_allows()[0].1.sid.as_deref(), Some("A"));
+}

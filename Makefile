@@ -1,0 +1,46 @@
+# secbaseline — the two commands a fresh machine needs are `make demo` and `make test`.
+# Each installs what it needs (protoc, the moto venv) and is safe to run twice.
+
+CARGO ?= cargo
+TERRAFORM ?= terraform
+VERSION := 0.1.0
+OS_ARCH := linux_amd64
+MIRROR ?= $(HOME)/.terraform.d/plugins
+
+.PHONY: all venv build demo test lint unit integration bench soak docs install clean-emulator
+
+all: build
+
+## Installs protoc (Debian protobuf-compiler) and the pinned moto[server] venv in .venv/.
+venv:
+	@bash scripts/ensure-venv.sh
+
+build: venv
+	$(CARGO) build
+
+## The demo: local emulator, `terraform init && terraform apply` on examples/demo, result, stop.
+demo: venv
+	$(CARGO) build
+	@bash scripts/demo.sh
+
+## The whole suite: formatting, lints, unit tests, Terraform-driven integration tests, docs check.
+test: venv
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace --no-fail-fast
+
+## Regenerates docs/ from the provider schema and the control catalogue.
+docs: venv
+	UPDATE_DOCS=1 $(CARGO) test --test docs
+
+## Startup, RPC round trip, assessment and plan-evaluation figures, with peers where installed.
+bench: venv
+	$(CARGO) bench --bench bench
+
+## Builds a release binary and installs it into a Terraform filesystem mirror.
+install: venv
+	$(CARGO) build --release
+	mkdir -p $(MIRROR)/registry.terraform.io/secbaseline/secbaseline/$(VERSION)/$(OS_ARCH)
+	cp target/release/terraform-provider-secbaseline \
+	  $(MIRROR)/registry.terraform.io/secbaseline/secbaseline/$(VERSION)/$(OS_ARCH)/terraform-provider-secbaseline_v$(VERSION)
+	@echo "installed into $(MIRROR); Terraform finds it there by default (implied filesystem mirror)"

@@ -1,0 +1,126 @@
+//! The account's trails across regions, and the multi-region trail judgement (Ruling 14).
+
+use std::collections::BTreeMap;
+
+use crate::facts::{Collected, Facts, Known, Trail};
+use crate::finding::Status;
+use crate::rules::support::{Out, GLOBAL};
+
+/// Every trail visible in any region, de-duplicated by ARN, plus what could not be read.
+pub(crate) struct AccountTrails<'a> {
+    pub trails: Vec<&'a Trail>,
+    pub failures: Vec<String>,
+    pub collected: bool,
+}
+
+pub(crate) fn account_trails(facts: &Facts) -> AccountTrails<'_> {
+    let mut seen: BTreeMap<String, &Trail> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut collected = false;
+    for (region, rf) in &facts.regions {
+        match &rf.cloudtrail {
+            Collected::Ok(ct) => {
+                collected = true;
+                for t in &ct.trails {
+                    let key = t
+                        .arn
+                        .as_known()
+                        .cloned()
+                        .or_else(|| t.address.clone())
+                        .unwrap_or_else(|| format!("{}@{}", t.name, t.home_region));
+                    seen.entry(key).or_insert(t);
+                }
+            }
+            Collected::Failed { code, message } => {
+                failures.push(format!("{region}: {code}: {message}"))
+            }
+            Collected::Unavailable { .. } => collected = true,
+            Collected::NotCollected => {}
+        }
+    }
+    AccountTrails {
+        trails: seen.into_values().collect(),
+        failures,
+        collected,
+    }
+}
+
+/// Why a trail does not qualify as the account's multi-region trail, `Ok(())` if it does,
+/// `Err(None)` when that is not known yet.
+fn qualifies(t: &Trail) -> Result<(), Option<String>> {
+    let mut why = Vec::new();
+    let mut unknown = false;
+    let mut check = |k: Known<bool>, problem: &str| match k {
+        Known::Known(true) => {}
+        Known::Known(false) => why.push(problem.to_owned()),
+        Known::Unknown => unknown = true,
+    };
+    check(t.is_multi_region.clone(), "is not multi-region");
+    check(t.is_logging.clone(), "is not logging");
+    check(
+        t.records_all_management_events(),
+        "does not record read and write management events",
+    );
+    if !why.is_empty() {
+        Err(Some(format!("trail '{}' {}", t.name, why.join(", "))))
+    } else if unknown {
+        Err(None)
+    } else {
+        Ok(())
+    }
+}
+
+/// Emits the one account-level finding of `cloudtrail_multi_region` / `<service>_cloudtrail`.
+pub(crate) fn multi_region_trail(out: &mut Out<'_>) {
+    let res = out.account(GLOBAL);
+    let all = account_trails(out.facts);
+    let mut good = Vec::new();
+    let mut problems = Vec::new();
+    let mut undecided = Vec::new();
+    for t in &all.trails {
+        match qualifies(t) {
+            Ok(()) => good.push(format!("'{}' (home {})", t.name, t.home_region)),
+            Err(Some(p)) => problems.push(p),
+            Err(None) => undecided.push(t.name.clone()),
+        }
+    }
+    if !good.is_empty() {
+        out.pass(
+            &res,
+            format!(
+                "Multi-region trail(s) {} are logging and record read and write management events.",
+                good.join(", ")
+            ),
+        );
+    } else if !undecided.is_empty() {
+        out.unknown(
+            &res,
+            &format!("Whether trail(s) {} qualify", undecided.join(", ")),
+        );
+    } else if !all.failures.is_empty() {
+        out.emit(
+            Status::Error,
+            &res,
+            format!(
+                "No readable trail qualifies and CloudTrail could not be read in {}.",
+                all.failures.join("; ")
+            ),
+        );
+    } else if !all.collected {
+        out.emit(
+            Status::Unknown,
+            &res,
+            "CloudTrail facts were not collected.",
+        );
+    } else if problems.is_empty() {
+        out.fail(&res, "The account has no CloudTrail trail.");
+    } else {
+        out.fail(
+            &res,
+            format!(
+                "No trail is multi-region, logging and recording read and write management events: {}.",
+                problems.join("; ")
+            ),
+        );
+    }
+}

@@ -1,0 +1,463 @@
+//! The rule catalogue: every control as one small type carrying metadata and behaviour,
+//! registered in one static list whose order drives reports and generated docs.
+
+pub mod apigateway;
+#[cfg(test)]
+mod document_table;
+pub mod iam;
+pub mod lex;
+pub mod logging;
+mod meta;
+pub mod pinpoint;
+mod policies;
+pub mod sts;
+mod support;
+#[cfg(test)]
+pub(crate) mod testkit;
+
+pub use meta::{Meta, Rule};
+
+use logging::CIS_ALARMS;
+
+/// Every registered rule, in catalogue (CONTROLS.md) order.
+pub fn catalogue() -> &'static [&'static dyn Rule] {
+    static RULES: [&dyn Rule; 69] = [
+        &apigateway::RestExecutionLogging,
+        &apigateway::RestAccessLogging,
+        &apigateway::V2AccessLogging,
+        &apigateway::RestClientCertificate,
+        &apigateway::RestXrayTracing,
+        &apigateway::RestWaf,
+        &apigateway::RestCacheEncrypted,
+        &apigateway::RestMethodAuthorization,
+        &apigateway::RestResourcePolicyPublic,
+        &apigateway::V2RouteAuthorization,
+        &apigateway::V2PrivateIntegrationTls,
+        &apigateway::DomainTls,
+        &apigateway::StageVariablesNoSecrets,
+        &apigateway::StageAlarms,
+        &apigateway::Cloudtrail,
+        &apigateway::ConfigRecording,
+        &apigateway::ConfigRules,
+        &apigateway::IamLeastPrivilege,
+        &iam::RootAccessKey,
+        &iam::RootMfa,
+        &iam::RootHardwareMfa,
+        &iam::UserConsoleMfa,
+        &iam::UserMfa,
+        &iam::PasswordPolicy,
+        &iam::AccessKeyRotation,
+        &iam::UnusedCredentials,
+        &iam::UserSingleActiveKey,
+        &iam::UserNoDirectPolicies,
+        &iam::PolicyNoAdmin,
+        &iam::PolicyNoServiceWildcard,
+        &iam::SupportRole,
+        &iam::ExpiredServerCertificates,
+        &iam::NoCloudshellFullAccess,
+        &iam::AccessAnalyzer,
+        &sts::TrustNoPublicPrincipal,
+        &sts::CrossAccountCondition,
+        &sts::ServiceConfusedDeputy,
+        &sts::NoAssumeAnyRole,
+        &pinpoint::EventStream,
+        &pinpoint::IamLeastPrivilege,
+        &pinpoint::Cloudtrail,
+        &pinpoint::ConfigRecording,
+        &lex::ConversationLogs,
+        &lex::ConversationLogsEncrypted,
+        &lex::IamLeastPrivilege,
+        &lex::Cloudtrail,
+        &lex::ConfigRecording,
+        &logging::MultiRegion,
+        &logging::KmsEncryption,
+        &logging::LogFileValidation,
+        &logging::CloudWatchLogs,
+        &logging::BucketNotPublic,
+        &logging::BucketAccessLogging,
+        &logging::ConfigRecorder,
+        &CIS_ALARMS[0],
+        &CIS_ALARMS[1],
+        &CIS_ALARMS[2],
+        &CIS_ALARMS[3],
+        &CIS_ALARMS[4],
+        &CIS_ALARMS[5],
+        &CIS_ALARMS[6],
+        &CIS_ALARMS[7],
+        &CIS_ALARMS[8],
+        &CIS_ALARMS[9],
+        &CIS_ALARMS[10],
+        &CIS_ALARMS[11],
+        &CIS_ALARMS[12],
+        &CIS_ALARMS[13],
+        &logging::AlarmActions,
+    ];
+    &RULES
+}
+
+/// The rule with this control id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    catalogue().iter().copied().find(|r| r.meta().id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::facts::{Collected, Facts, RegionFacts};
+    use crate::finding::Status;
+    use crate::rules::testkit::{params, ACCOUNT, REGION};
+    use crate::severity::Severity;
+
+    /// CONTROLS.md "API Gateway", "IAM", "STS", "Pinpoint", "Lex" and "Account logging and
+    /// monitoring": id, severity, remediated_by — copied from the tables so drift fails here.
+    const EXPECTED: &[(&str, Severity, Option<&str>)] = &[
+        ("apigateway_rest_execution_logging", Severity::Medium, None),
+        ("apigateway_rest_access_logging", Severity::Medium, None),
+        ("apigateway_v2_access_logging", Severity::Medium, None),
+        ("apigateway_rest_client_certificate", Severity::Medium, None),
+        ("apigateway_rest_xray_tracing", Severity::Low, None),
+        ("apigateway_rest_waf", Severity::Medium, None),
+        ("apigateway_rest_cache_encrypted", Severity::Medium, None),
+        (
+            "apigateway_rest_method_authorization",
+            Severity::Medium,
+            None,
+        ),
+        (
+            "apigateway_rest_resource_policy_public",
+            Severity::High,
+            None,
+        ),
+        ("apigateway_v2_route_authorization", Severity::Medium, None),
+        (
+            "apigateway_v2_private_integration_tls",
+            Severity::Medium,
+            None,
+        ),
+        ("apigateway_domain_tls", Severity::Medium, None),
+        (
+            "apigateway_stage_variables_no_secrets",
+            Severity::High,
+            None,
+        ),
+        (
+            "apigateway_stage_alarms",
+            Severity::Medium,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "apigateway_cloudtrail",
+            Severity::High,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "apigateway_config_recording",
+            Severity::Medium,
+            Some("secbaseline_config_rules"),
+        ),
+        (
+            "apigateway_config_rules",
+            Severity::Low,
+            Some("secbaseline_config_rules"),
+        ),
+        ("apigateway_iam_least_privilege", Severity::Medium, None),
+        ("iam_root_access_key", Severity::Critical, None),
+        ("iam_root_mfa", Severity::Critical, None),
+        ("iam_root_hardware_mfa", Severity::Critical, None),
+        ("iam_user_console_mfa", Severity::Medium, None),
+        ("iam_user_mfa", Severity::Medium, None),
+        ("iam_password_policy", Severity::Medium, None),
+        ("iam_access_key_rotation", Severity::Medium, None),
+        ("iam_unused_credentials", Severity::Medium, None),
+        ("iam_user_single_active_key", Severity::Medium, None),
+        ("iam_user_no_direct_policies", Severity::Low, None),
+        ("iam_policy_no_admin", Severity::High, None),
+        ("iam_policy_no_service_wildcard", Severity::Low, None),
+        ("iam_support_role", Severity::Low, None),
+        ("iam_expired_server_certificates", Severity::Medium, None),
+        ("iam_no_cloudshell_full_access", Severity::Medium, None),
+        ("iam_access_analyzer", Severity::High, None),
+        ("sts_trust_no_public_principal", Severity::Critical, None),
+        ("sts_cross_account_condition", Severity::Medium, None),
+        ("sts_service_confused_deputy", Severity::High, None),
+        ("sts_no_assume_any_role", Severity::High, None),
+        ("pinpoint_event_stream", Severity::Low, None),
+        ("pinpoint_iam_least_privilege", Severity::Medium, None),
+        (
+            "pinpoint_cloudtrail",
+            Severity::High,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "pinpoint_config_recording",
+            Severity::Medium,
+            Some("secbaseline_config_rules"),
+        ),
+        ("lex_conversation_logs", Severity::Medium, None),
+        ("lex_conversation_logs_encrypted", Severity::Medium, None),
+        ("lex_iam_least_privilege", Severity::Medium, None),
+        (
+            "lex_cloudtrail",
+            Severity::High,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "lex_config_recording",
+            Severity::Medium,
+            Some("secbaseline_config_rules"),
+        ),
+        (
+            "cloudtrail_multi_region",
+            Severity::High,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "cloudtrail_kms_encryption",
+            Severity::Medium,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "cloudtrail_log_file_validation",
+            Severity::Low,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "cloudtrail_cloudwatch_logs",
+            Severity::Low,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "cloudtrail_bucket_not_public",
+            Severity::Critical,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "cloudtrail_bucket_access_logging",
+            Severity::Low,
+            Some("secbaseline_cloudtrail"),
+        ),
+        (
+            "config_recorder",
+            Severity::Critical,
+            Some("secbaseline_config_rules"),
+        ),
+        (
+            "cloudwatch_alarm_root_usage",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_unauthorized_api_calls",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_console_signin_no_mfa",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_iam_policy_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_cloudtrail_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_console_auth_failures",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_kms_key_deletion",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_s3_policy_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_config_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_security_group_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_nacl_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_network_gateway_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_route_table_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_vpc_changes",
+            Severity::Low,
+            Some("secbaseline_alarms"),
+        ),
+        (
+            "cloudwatch_alarm_actions",
+            Severity::High,
+            Some("secbaseline_alarms"),
+        ),
+    ];
+
+    const BUNDLES: [&str; 3] = [
+        "secbaseline_cloudtrail",
+        "secbaseline_config_rules",
+        "secbaseline_alarms",
+    ];
+
+    #[test]
+    fn ids_are_unique() {
+        let ids: BTreeSet<&str> = catalogue().iter().map(|r| r.meta().id).collect();
+        assert_eq!(ids.len(), catalogue().len());
+    }
+
+    #[test]
+    fn every_controls_md_id_is_registered_as_specified() {
+        for (id, severity, by) in EXPECTED {
+            let rule = find(id).unwrap_or_else(|| panic!("{id} is not in the catalogue"));
+            assert_eq!(rule.meta().severity, *severity, "{id} severity");
+            assert_eq!(rule.meta().remediated_by, *by, "{id} remediated_by");
+        }
+    }
+
+    #[test]
+    fn the_catalogue_is_exactly_the_controls_md_ids_in_order() {
+        let registered: Vec<&str> = catalogue().iter().map(|r| r.meta().id).collect();
+        let expected: Vec<&str> = EXPECTED.iter().map(|(id, _, _)| *id).collect();
+        assert_eq!(registered, expected);
+    }
+
+    #[test]
+    fn metadata_is_complete() {
+        for r in catalogue() {
+            let m = r.meta();
+            let id = m.id;
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{id}: id must be snake_case"
+            );
+            assert!(
+                id.starts_with(m.service.key()),
+                "{id}: id must start with its service key"
+            );
+            assert!(!m.title.trim().is_empty(), "{id}: title");
+            assert!(m.remediation.trim().len() > 20, "{id}: remediation");
+            assert!(!m.frameworks.is_empty(), "{id}: frameworks");
+            assert!(!m.sources.is_empty(), "{id}: sources");
+            for f in m.frameworks {
+                let known = ["FSBP ", "CIS ", "Checkov ", "Prowler ", "Seed: "];
+                assert!(
+                    known.iter().any(|p| f.starts_with(p)),
+                    "{id}: framework {f:?}"
+                );
+            }
+            if let Some(b) = m.remediated_by {
+                assert!(BUNDLES.contains(&b), "{id}: remediated_by {b}");
+            }
+        }
+    }
+
+    fn every_source(c: fn() -> Collected<()>) -> Facts {
+        fn re<T>(c: &Collected<()>) -> Collected<T> {
+            match c {
+                Collected::Ok(()) => Collected::NotCollected,
+                Collected::Failed { code, message } => {
+                    Collected::failed(code.clone(), message.clone())
+                }
+                Collected::Unavailable { message } => Collected::unavailable(message.clone()),
+                Collected::NotCollected => Collected::NotCollected,
+            }
+        }
+        let c = c();
+        let mut facts = Facts::new(ACCOUNT);
+        facts.iam = re(&c);
+        facts.s3_account_public_access_block = re(&c);
+        facts.regions.insert(
+            REGION.into(),
+            RegionFacts {
+                apigateway: re(&c),
+                apigatewayv2: re(&c),
+                access_analyzer: re(&c),
+                pinpoint: re(&c),
+                lex: re(&c),
+                cloudtrail: re(&c),
+                config: re(&c),
+                cloudwatch: re(&c),
+                logs: re(&c),
+            },
+        );
+        facts
+    }
+
+    /// Prowler's weak spot, guarded for every rule: AccessDenied is ERROR, never an empty PASS.
+    #[test]
+    fn failed_collection_is_error_never_pass() {
+        let facts = every_source(|| Collected::failed("AccessDenied", "User is not authorized"));
+        for r in catalogue() {
+            let findings = r.evaluate(&facts, &params());
+            let id = r.meta().id;
+            assert!(!findings.is_empty(), "{id}: no finding");
+            assert!(
+                findings.iter().all(|f| f.status != Status::Pass),
+                "{id}: PASS on failure"
+            );
+            assert!(
+                findings.iter().any(|f| f.status == Status::Error),
+                "{id}: no ERROR"
+            );
+            assert!(
+                findings.iter().all(|f| f.control_id == id),
+                "{id}: foreign finding"
+            );
+        }
+    }
+
+    #[test]
+    fn uncollected_facts_are_never_pass_or_fail() {
+        let facts = every_source(|| Collected::NotCollected);
+        for r in catalogue() {
+            let findings = r.evaluate(&facts, &params());
+            let id = r.meta().id;
+            assert!(!findings.is_empty(), "{id}: no finding");
+            assert!(
+                findings.iter().all(|f| f.status == Status::Unknown),
+                "{id}: {findings:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn unavailable_service_is_not_applicable_or_judged_without_pass() {
+        let facts = every_source(|| Collected::unavailable("not offered in this region"));
+        for r in catalogue() {
+            let findings = r.evaluate(&facts, &params());
+            let id = r.meta().id;
+            assert!(
+                findings.iter().all(|f| f.status != Status::Pass),
+                "{id}: {findings:#?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Shared plumbing of rule evaluation: the finding collector, source gating and identities.
+
+use crate::facts::{Collected, Facts, IamFacts, Known, RegionFacts};
+use crate::finding::{Finding, Status};
+use crate::rules::meta::Meta;
+
+/// Region name of account-level and IAM findings.
+pub(crate) const GLOBAL: &str = "global";
+
+/// The resource a finding is about.
+#[derive(Debug, Clone)]
+pub(crate) struct Res {
+    /// ARN (or account ARN, or Terraform address when the ARN is not known yet).
+    pub id: String,
+    /// Region.
+    pub region: String,
+    /// Terraform address.
+    pub address: Option<String>,
+}
+
+impl Res {
+    /// A resource identified by `arn`, falling back to its address, then to `name`.
+    pub fn new(arn: Option<String>, region: &str, address: Option<&String>, name: &str) -> Res {
+        let id = arn
+            .or_else(|| address.cloned())
+            .unwrap_or_else(|| name.to_owned());
+        Res {
+            id,
+            region: region.to_owned(),
+            address: address.cloned(),
+        }
+    }
+}
+
+/// Collects the findings of one rule evaluation.
+pub(crate) struct Out<'a> {
+    meta: &'a Meta,
+    pub facts: &'a Facts,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Out<'a> {
+    pub fn new(meta: &'a Meta, facts: &'a Facts) -> Self {
+        Out {
+            meta,
+            facts,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn finish(self) -> Vec<Finding> {
+        self.findings
+    }
+
+    pub fn emit(&mut self, status: Status, res: &Res, message: impl Into<String>) {
+        self.findings.push(self.meta.finding(
+            status,
+            res.id.clone(),
+            res.region.clone(),
+            message,
+            res.address.as_deref(),
+        ));
+    }
+
+    pub fn pass(&mut self, res: &Res, message: impl Into<String>) {
+        self.emit(Status::Pass, res, message);
+    }
+
+    pub fn fail(&mut self, res: &Res, message: impl Into<String>) {
+        self.emit(Status::Fail, res, message);
+    }
+
+    /// An UNKNOWN finding for a value a plan has not decided.
+    pub fn unknown(&mut self, res: &Res, what: &str) {
+        self.emit(
+            Status::Unknown,
+            res,
+            format!("{what} is not known until apply."),
+        );
+    }
+
+    /// PASS or FAIL with the matching message.
+    pub fn verdict(&mut self, ok: bool, res: &Res, pass: String, fail: String) {
+        if ok {
+            self.pass(res, pass);
+        } else {
+            self.fail(res, fail);
+        }
+    }
+
+    /// The account as a resource in `region`.
+    pub fn account(&self, region: &str) -> Res {
+        Res {
+            id: self.facts.account_arn(),
+            region: region.to_owned(),
+            address: None,
+        }
+    }
+
+    pub fn partition(&self) -> &'a str {
+        self.facts.partition()
+    }
+
+    /// Regions in name order.
+    pub fn regions(&self) -> impl Iterator<Item = (&'a str, &'a RegionFacts)> {
+        self.facts.regions.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The collected facts, or an ERROR / NOT_APPLICABLE / UNKNOWN finding for the region
+    /// explaining why they are missing (Ruling 13).
+    pub fn gate<'c, T>(&mut self, region: &str, label: &str, c: &'c Collected<T>) -> Option<&'c T> {
+        let res = self.account(region);
+        match c {
+            Collected::Ok(v) => return Some(v),
+            Collected::Failed { code, message } => self.emit(
+                Status::Error,
+                &res,
+                format!("Could not read {label} in {region}: {code}: {message}"),
+            ),
+            Collected::Unavailable { message } => self.emit(
+                Status::NotApplicable,
+                &res,
+                format!("{label} is not available in {region}: {message}"),
+            ),
+            Collected::NotCollected => self.emit(
+                Status::Unknown,
+                &res,
+                format!("{label} facts were not collected for {region}."),
+            ),
+        }
+        None
+    }
+
+    /// Runs `f`; when it emitted nothing, emits one NOT_APPLICABLE for the region (Ruling 1).
+    pub fn scoped(&mut self, region: &str, nothing: &str, f: impl FnOnce(&mut Self)) {
+        let before = self.findings.len();
+        f(self);
+        if self.findings.len() == before {
+            let res = self.account(region);
+            self.emit(
+                Status::NotApplicable,
+                &res,
+                format!("{nothing} in {region}."),
+            );
+        }
+    }
+
+    /// For each region: gate one source, then run `f` on its facts, scoped (Ruling 1).
+    pub fn each_region<T: 'a>(
+        &mut self,
+        pick: fn(&RegionFacts) -> &Collected<T>,
+        label: &str,
+        nothing: &str,
+        mut f: impl FnMut(&mut Self, &str, &'a T),
+    ) {
+        for (region, rf) in self.regions() {
+            self.scoped(region, nothing, |out| {
+                if let Some(t) = out.gate(region, label, pick(rf)) {
+                    f(out, region, t);
+                }
+            });
+        }
+    }
+}
+
+/// The collected IAM facts (global), or an ERROR / NOT_APPLICABLE / UNKNOWN finding.
+pub(crate) fn iam_facts<'a>(out: &mut Out<'a>) -> Option<&'a IamFacts> {
+    let facts = out.facts;
+    out.gate(GLOBAL, "IAM", &facts.iam)
+}
+
+/// `Some(v)` for a known value; `None` after emitting UNKNOWN for `what`.
+pub(crate) fn known<'k, T>(
+    out: &mut Out<'_>,
+    res: &Res,
+    what: &str,
+    k: &'k Known<T>,
+) -> Option<&'k T> {
+    match k {
+        Known::Known(v) => Some(v),
+        Known::Unknown => {
+            out.unknown(res, what);
+            None
+        }
+    }
+}
+
+/// True when an optional string is set and not blank.
+pub(crate) fn is_set(v: &Option<String>) -> bool {
+    v.as_deref().is_some_and(|s| !s.trim().is_empty())
+}

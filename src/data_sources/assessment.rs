@@ -1,0 +1,359 @@
+//! `secbaseline_assessment`: runs the selected controls over the live account (and, later,
+//! planned configuration), returns findings, summary, score and SARIF, and fails the plan
+//! when a control at or above `fail_on` fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use secbaseline_engine::assessment::{self, Exemption, FailOn, Request, Selection};
+use secbaseline_engine::finding::{Finding, Status};
+use secbaseline_engine::params::Params;
+use secbaseline_engine::severity::Severity;
+
+use crate::diag::{AttrPath, Diag};
+use crate::framework::{BoxFut, DataSource, ProviderState, ReadResult};
+use crate::live::CallCounter;
+use crate::schema::{Attribute, Block};
+use crate::value::{Ty, Value};
+
+/// The assessment data source.
+pub struct AssessmentDataSource;
+
+/// The object type of one finding in `findings`.
+pub fn finding_type() -> Ty {
+    Ty::object([
+        ("control_id", Ty::String),
+        ("title", Ty::String),
+        ("service", Ty::String),
+        ("severity", Ty::String),
+        ("status", Ty::String),
+        ("resource_id", Ty::String),
+        ("region", Ty::String),
+        ("message", Ty::String),
+        ("remediation", Ty::String),
+        ("frameworks", Ty::list(Ty::String)),
+        ("remediated_by", Ty::String),
+        ("address", Ty::String),
+    ])
+}
+
+fn summary_type() -> Ty {
+    Ty::object([
+        ("total", Ty::Number),
+        ("by_status", Ty::map(Ty::Number)),
+        ("by_severity", Ty::map(Ty::map(Ty::Number))),
+    ])
+}
+
+/// The user's inputs, validated.
+#[derive(Debug)]
+pub struct Inputs {
+    pub selection: Selection,
+    pub regions: Vec<String>,
+    pub parameters: BTreeMap<String, String>,
+    pub exemptions: Vec<Exemption>,
+    pub fail_on: FailOn,
+}
+
+fn string_list(config: &Value, name: &str) -> Vec<String> {
+    config.get(name).strings()
+}
+
+/// Validates and parses the configuration. Unknown values are skipped at validate time.
+pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
+    let mut errors = Vec::new();
+    let services = string_list(config, "services");
+    let controls = string_list(config, "controls");
+    let exclude = string_list(config, "exclude_controls");
+    let frameworks = string_list(config, "frameworks");
+    let mut selection = Selection::default();
+    // Each list is checked on its own so the diagnostic lands on the right attribute.
+    for (name, list) in [("services", &services), ("controls", &controls), ("exclude_controls", &exclude), ("frameworks", &frameworks)] {
+        let empty: Vec<String> = Vec::new();
+        let args = match name {
+            "services" => Selection::parse(list, &empty, &empty, &empty),
+            "controls" => Selection::parse(&empty, list, &empty, &empty),
+            "exclude_controls" => Selection::parse(&empty, &empty, list, &empty),
+            _ => Selection::parse(&empty, &empty, &empty, list),
+        };
+        if let Err(e) = args {
+            errors.push(Diag::error(format!("Invalid {name}"), e.to_string(), Some(AttrPath::of(name))));
+        }
+    }
+    if errors.is_empty() {
+        match Selection::parse(&services, &controls, &exclude, &frameworks) {
+            Ok(s) => selection = s,
+            Err(e) => errors.push(Diag::error("Invalid control selection", e.to_string(), None)),
+        }
+    }
+
+    let regions = string_list(config, "regions");
+    for (i, region) in regions.iter().enumerate() {
+        if !crate::provider::is_region_name(region) {
+            errors.push(Diag::error(
+                "Invalid region",
+                format!("\"{region}\" is not an AWS region name (e.g. \"us-east-1\")."),
+                Some(AttrPath::of("regions").index(i as i64)),
+            ));
+        }
+    }
+
+    let mut parameters = BTreeMap::new();
+    if let Some(map) = config.get("parameters").as_map() {
+        for (k, v) in map {
+            if let Some(s) = v.as_str() {
+                parameters.insert(k.clone(), s.to_string());
+            }
+        }
+    }
+    if let Err(e) = Params::from_map(&parameters, time::OffsetDateTime::now_utc()) {
+        let key = parameter_key_of(&e.to_string(), &parameters);
+        let path = match key {
+            Some(k) => AttrPath::of("parameters").key(&k),
+            None => AttrPath::of("parameters"),
+        };
+        errors.push(Diag::error("Invalid parameters", e.to_string(), Some(path)));
+    }
+
+    let mut exemptions = Vec::new();
+    for (i, item) in config.get("exemptions").as_list().unwrap_or_default().iter().enumerate() {
+        if !item.is_wholly_known() {
+            continue;
+        }
+        let field = |n: &str| item.get(n).as_str().unwrap_or("").to_string();
+        let expires = item.get("expires").as_str().map(str::to_string);
+        match Exemption::parse(&field("control"), &field("resource"), &field("reason"), expires.as_deref()) {
+            Ok(e) => exemptions.push(e),
+            Err(e) => errors.push(Diag::error(
+                "Invalid exemption",
+                e.to_string(),
+                Some(AttrPath::of("exemptions").index(i as i64)),
+            )),
+        }
+    }
+
+    let fail_on = match config.get("fail_on").as_str() {
+        None => FailOn::None,
+        Some(s) => match s.parse::<FailOn>() {
+            Ok(f) => f,
+            Err(_) => {
+                errors.push(Diag::error(
+                    "Invalid fail_on",
+                    format!("\"{s}\" is not a severity threshold; use none, informational, low, medium, high or critical."),
+                    Some(AttrPath::of("fail_on")),
+                ));
+                FailOn::None
+            }
+        },
+    };
+
+    if errors.is_empty() {
+        Ok(Inputs { selection, regions, parameters, exemptions, fail_on })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Finds which parameter key an error message is about, to point the diagnostic at it.
+fn parameter_key_of(message: &str, parameters: &BTreeMap<String, String>) -> Option<String> {
+    parameters.keys().find(|k| message.contains(k.as_str())).cloned()
+}
+
+fn finding_value(f: &Finding) -> Value {
+    Value::object([
+        ("control_id", Value::string(&f.control_id)),
+        ("title", Value::string(&f.title)),
+        ("service", Value::string(f.service.key())),
+        ("severity", Value::string(f.severity.as_str())),
+        ("status", Value::string(f.status.as_str())),
+        ("resource_id", Value::string(&f.resource_id)),
+        ("region", Value::string(&f.region)),
+        ("message", Value::string(&f.message)),
+        ("remediation", Value::string(&f.remediation)),
+        ("frameworks", Value::string_list(f.frameworks.iter().cloned())),
+        ("remediated_by", Value::opt_string(f.remediated_by.clone())),
+        ("address", Value::opt_string(f.address.clone())),
+    ])
+}
+
+/// `passed`: no FAIL or ERROR at or above the threshold (every severity when `none`).
+pub fn passed(findings: &[Finding], fail_on: FailOn) -> bool {
+    let min = match fail_on {
+        FailOn::None => Severity::Informational,
+        FailOn::AtLeast(s) => s,
+    };
+    !findings
+        .iter()
+        .any(|f| matches!(f.status, Status::Fail | Status::Error) && f.severity >= min)
+}
+
+/// Diagnostics for an assessment: errors per failing control when the gate is met, otherwise
+/// warnings per failing control; warnings for controls that could not be evaluated.
+pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
+    let mut by_control: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    let mut errors: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in &result.findings {
+        match f.status {
+            Status::Fail => by_control.entry(&f.control_id).or_default().push(f),
+            Status::Error => errors.entry(&f.control_id).or_default().push(f),
+            _ => {}
+        }
+    }
+    let gating: BTreeSet<&str> = result.gate.failing_controls.iter().map(String::as_str).collect();
+    let mut diags = Vec::new();
+    for (control, failures) in by_control {
+        let first = failures[0];
+        let mut detail = String::new();
+        for f in failures.iter().take(20) {
+            let location = f.address.as_deref().unwrap_or(&f.resource_id);
+            detail.push_str(&format!("- {} ({}): {}\n", location, f.region, f.message));
+        }
+        if failures.len() > 20 {
+            detail.push_str(&format!("- … and {} more\n", failures.len() - 20));
+        }
+        detail.push_str(&format!("\nRemediation: {}", first.remediation));
+        if let Some(bundle) = &first.remediated_by {
+            detail.push_str(&format!(" (the {bundle} resource does this)"));
+        }
+        let summary = format!(
+            "Control {control} failed ({}, {} resource{}): {}",
+            first.severity.as_str(),
+            failures.len(),
+            if failures.len() == 1 { "" } else { "s" },
+            first.title
+        );
+        if gating.contains(control) {
+            diags.push(Diag::error(summary, detail, None));
+        } else {
+            diags.push(Diag::warning(summary, detail, None));
+        }
+    }
+    for (control, errs) in errors {
+        let detail: Vec<String> = errs.iter().take(5).map(|f| format!("- {} ({}): {}", f.resource_id, f.region, f.message)).collect();
+        diags.push(Diag::warning(
+            format!("Control {control} could not be evaluated (ERROR)"),
+            format!("{}\n\nThe control is reported as ERROR, never as PASS. Grant the missing permission or exclude the control.", detail.join("\n")),
+            None,
+        ));
+    }
+    diags
+}
+
+/// Builds the data source's state from an assessment.
+pub fn state_value(config: &Value, id: String, result: &assessment::Assessment, sarif: String, fail_on: FailOn) -> Value {
+    let mut state = config.clone();
+    let summary = &result.summary;
+    state.set("id", Value::string(id));
+    state.set("findings", Value::List(result.findings.iter().map(finding_value).collect()));
+    state.set(
+        "summary",
+        Value::object([
+            ("total", Value::Number(summary.total as f64)),
+            (
+                "by_status",
+                Value::Map(summary.by_status.iter().map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64))).collect()),
+            ),
+            (
+                "by_severity",
+                Value::Map(
+                    summary
+                        .by_severity
+                        .iter()
+                        .map(|(sev, counts)| {
+                            (
+                                sev.as_str().to_string(),
+                                Value::Map(counts.iter().map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64))).collect()),
+                            )
+                        })
+                        .collect(),
+                ),
+            ),
+        ]),
+    );
+    state.set("passed", Value::Bool(passed(&result.findings, fail_on)));
+    state.set("score", summary.score.map(Value::Number).unwrap_or(Value::Null));
+    state.set("sarif", Value::String(sarif));
+    state
+}
+
+impl DataSource for AssessmentDataSource {
+    fn name(&self) -> &'static str {
+        "secbaseline_assessment"
+    }
+
+    fn schema(&self) -> Block {
+        let list = || Ty::list(Ty::String);
+        Block::new("Evaluates the security controls of the secbaseline catalogue (API Gateway, IAM, STS, Pinpoint, Lex, CloudTrail, AWS Config, CloudWatch) against the account and returns findings. With `fail_on`, a failing control at or above that severity fails the plan.")
+            .attr(Attribute::optional("services", list(), "Services to assess: `apigateway`, `iam`, `sts`, `pinpoint`, `lex`, `cloudtrail`, `config`, `cloudwatch`. Default: all."))
+            .attr(Attribute::optional("regions", list(), "Regions to assess. Default: the provider's region. IAM is global and assessed once."))
+            .attr(Attribute::optional("controls", list(), "Only these control IDs (default: all selected by the other filters)."))
+            .attr(Attribute::optional("exclude_controls", list(), "Control IDs never to run."))
+            .attr(Attribute::optional("frameworks", list(), "Only controls referenced by these frameworks: `fsbp`, `cis`, `checkov`, `prowler`."))
+            .attr(Attribute::optional("parameters", Ty::map(Ty::String), "Overrides of control parameters: `access_key_max_age_days` (90), `unused_credentials_days` (90; CIS 1.12 uses 45), `password_min_length` (14), `password_reuse_prevention` (24), `password_max_age_days` (90)."))
+            .attr(Attribute::optional_object_list(
+                "exemptions",
+                vec![
+                    Attribute::required("control", Ty::String, "Control ID the exemption applies to."),
+                    Attribute::required("resource", Ty::String, "Resource ID (ARN) or address; `*` wildcards allowed."),
+                    Attribute::required("reason", Ty::String, "Why the failure is accepted."),
+                    Attribute::optional("expires", Ty::String, "Expiry date `YYYY-MM-DD` or RFC 3339 time; an expired exemption no longer applies."),
+                ],
+                "Accepted failures: a FAIL they cover becomes EXEMPTED until `expires`.",
+            ))
+            .attr(Attribute::optional("fail_on", Ty::String, "Severity threshold that fails the plan: `none` (default), `informational`, `low`, `medium`, `high`, `critical`."))
+            .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment (account and regions)."))
+            .attr(Attribute::computed("findings", Ty::list(finding_type()), "One finding per control and resource, sorted deterministically."))
+            .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count)."))
+            .attr(Attribute::computed("passed", Ty::Bool, "True when no control at or above `fail_on` (every control when `none`) is FAIL or ERROR."))
+            .attr(Attribute::computed("score", Ty::Number, "Percent of PASS among PASS, FAIL and ERROR findings."))
+            .attr(Attribute::computed("sarif", Ty::String, "The findings as a SARIF 2.1.0 JSON document, for code-scanning tools."))
+    }
+
+    fn validate(&self, config: &Value) -> Vec<Diag> {
+        match parse_inputs(config) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags,
+        }
+    }
+
+    fn read<'a>(&'a self, state: &'a ProviderState, config: Value) -> BoxFut<'a, ReadResult> {
+        Box::pin(async move {
+            let inputs = match parse_inputs(&config) {
+                Ok(i) => i,
+                Err(diags) => return ReadResult { value: None, diags },
+            };
+            let clients = match state.clients() {
+                Ok(c) => c,
+                Err(e) => return ReadResult::error(e),
+            };
+            let identity = match clients.identity().await {
+                Ok(i) => i,
+                Err(e) => return ReadResult::error(e),
+            };
+            let regions = if inputs.regions.is_empty() { vec![clients.region().to_string()] } else { inputs.regions.clone() };
+            let params = match Params::from_map(&inputs.parameters, time::OffsetDateTime::now_utc()) {
+                Ok(p) => p,
+                Err(e) => return ReadResult { value: None, diags: vec![Diag::error("Invalid parameters", e.to_string(), Some(AttrPath::of("parameters")))] },
+            };
+            let sources = assessment::required_sources(&inputs.selection);
+            let calls = CallCounter::default();
+            let facts = crate::live::gather::gather(
+                &clients,
+                &state.cache,
+                &identity.account_id,
+                &identity.partition,
+                &regions,
+                &sources,
+                &calls,
+            )
+            .await;
+            tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
+            let request = Request { selection: inputs.selection.clone(), exemptions: inputs.exemptions, fail_on: inputs.fail_on };
+            let result = assessment::assess(&facts, &params, &request);
+            let sarif = serde_json::to_string(&result.sarif(&inputs.selection)).unwrap_or_default();
+            let id = format!("{}:{}", identity.account_id, regions.join(","));
+            let diags = diagnostics(&result);
+            let value = state_value(&config, id, &result, sarif, inputs.fail_on);
+            ReadResult { value: Some(value), diags }
+        })
+    }
+}
