@@ -63,7 +63,10 @@ mod plugin {
             let plugin = launch.start().expect("starting the provider");
             to_handshake.push(plugin.handshake_after);
             let mut client = plugin.provider().await.expect("connecting");
-            client.get_provider_schema(pb::get_provider_schema::Request {}).await.expect("GetProviderSchema");
+            client
+                .get_provider_schema(pb::get_provider_schema::Request {})
+                .await
+                .expect("GetProviderSchema");
             to_schema.push(plugin.started.elapsed());
             stop(plugin).await;
         }
@@ -94,7 +97,10 @@ mod plugin {
 
         // Warm up the connection (HTTP/2 windows, allocator) before timing.
         for _ in 0..100 {
-            client.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata");
+            client
+                .get_metadata(pb::get_metadata::Request {})
+                .await
+                .expect("GetMetadata");
         }
 
         let mut figures = Vec::new();
@@ -105,7 +111,10 @@ mod plugin {
                 let t = Instant::now();
                 match name {
                     "GetMetadata" => {
-                        client.get_metadata(pb::get_metadata::Request {}).await.expect("GetMetadata");
+                        client
+                            .get_metadata(pb::get_metadata::Request {})
+                            .await
+                            .expect("GetMetadata");
                     }
                     _ => {
                         let resp = client

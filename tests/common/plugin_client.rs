@@ -41,7 +41,8 @@ pub const PROVIDER_BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-secbaselin
 /// go-plugin's handshake config as Terraform sets it. Written out here rather than taken from
 /// the crate, so a wrong constant in the server fails the tests.
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 /// How long a start may take before the handshake line (a debug build on a busy machine).
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -91,11 +92,16 @@ pub struct ClientCert {
 
 impl ClientCert {
     pub fn generate() -> ClientCert {
-        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("generating a P-521 key");
-        let mut params =
-            rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("certificate parameters");
-        params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
-        params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512)
+            .expect("generating a P-521 key");
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+            .expect("certificate parameters");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "localhost");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationName, "HashiCorp");
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         params.key_usages = vec![
             rcgen::KeyUsagePurpose::DigitalSignature,
@@ -103,13 +109,21 @@ impl ClientCert {
             rcgen::KeyUsagePurpose::KeyAgreement,
             rcgen::KeyUsagePurpose::KeyCertSign,
         ];
-        params.extended_key_usages =
-            vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth, rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        params.extended_key_usages = vec![
+            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+            rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        ];
         let now = time::OffsetDateTime::now_utc();
         params.not_before = now - time::Duration::seconds(30);
         params.not_after = now + time::Duration::hours(262_980);
-        let cert = params.self_signed(&key).expect("self-signing the client certificate");
-        ClientCert { pem: cert.pem(), der: cert.der().to_vec(), key_pkcs8: key.serialize_der() }
+        let cert = params
+            .self_signed(&key)
+            .expect("self-signing the client certificate");
+        ClientCert {
+            pem: cert.pem(),
+            der: cert.der().to_vec(),
+            key_pkcs8: key.serialize_der(),
+        }
     }
 }
 
@@ -131,12 +145,20 @@ pub struct Launch {
 impl Launch {
     /// As Terraform starts a provider: mTLS with a fresh client certificate.
     pub fn mtls() -> Launch {
-        Launch { client_cert: Some(ClientCert::generate()), magic_cookie: true, env: Vec::new() }
+        Launch {
+            client_cert: Some(ClientCert::generate()),
+            magic_cookie: true,
+            env: Vec::new(),
+        }
     }
 
     /// Without `PLUGIN_CLIENT_CERT` (go-plugin's plaintext mode).
     pub fn plaintext() -> Launch {
-        Launch { client_cert: None, magic_cookie: true, env: Vec::new() }
+        Launch {
+            client_cert: None,
+            magic_cookie: true,
+            env: Vec::new(),
+        }
     }
 
     pub fn without_magic_cookie(mut self) -> Launch {
@@ -149,8 +171,12 @@ impl Launch {
         self
     }
 
-    pub fn envs<K: Into<String>, V: Into<String>>(mut self, vars: impl IntoIterator<Item = (K, V)>) -> Launch {
-        self.env.extend(vars.into_iter().map(|(k, v)| (k.into(), v.into())));
+    pub fn envs<K: Into<String>, V: Into<String>>(
+        mut self,
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Launch {
+        self.env
+            .extend(vars.into_iter().map(|(k, v)| (k.into(), v.into())));
         self
     }
 
@@ -177,9 +203,13 @@ impl Launch {
     /// Starts the provider and waits for its handshake line.
     pub fn start(&self) -> Result<Plugin, BoxError> {
         let mut cmd = self.command();
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let started = Instant::now();
-        let mut child = cmd.spawn().map_err(|e| err(format!("starting {PROVIDER_BIN}: {e}")))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| err(format!("starting {PROVIDER_BIN}: {e}")))?;
         let stdout = child.stdout.take().ok_or_else(|| err("stdout is piped"))?;
         let stderr = child.stderr.take().ok_or_else(|| err("stderr is piped"))?;
 
@@ -213,11 +243,20 @@ impl Launch {
                 plugin.handshake_after = at - started;
                 line
             }
-            Ok((_, Ok(_))) => return Err(plugin.failed("the provider closed stdout without a handshake line")),
-            Ok((_, Err(e))) => return Err(plugin.failed(&format!("reading the handshake line: {e}"))),
-            Err(_) => return Err(plugin.failed(&format!("no handshake line within {HANDSHAKE_TIMEOUT:?}"))),
+            Ok((_, Ok(_))) => {
+                return Err(plugin.failed("the provider closed stdout without a handshake line"))
+            }
+            Ok((_, Err(e))) => {
+                return Err(plugin.failed(&format!("reading the handshake line: {e}")))
+            }
+            Err(_) => {
+                return Err(
+                    plugin.failed(&format!("no handshake line within {HANDSHAKE_TIMEOUT:?}"))
+                )
+            }
         };
-        let line = String::from_utf8(first).map_err(|_| plugin.failed("the handshake line is not UTF-8"))?;
+        let line = String::from_utf8(first)
+            .map_err(|_| plugin.failed("the handshake line is not UTF-8"))?;
         plugin.line = line.strip_suffix('\n').unwrap_or(&line).to_string();
         plugin.handshake = Handshake::parse(&plugin.line).map_err(|e| plugin.failed(&e))?;
         Ok(plugin)
@@ -230,7 +269,10 @@ fn pump(mut from: impl Read, into: &Mutex<Vec<u8>>) {
     loop {
         match from.read(&mut buf) {
             Ok(0) | Err(_) => return,
-            Ok(n) => into.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(&buf[..n]),
+            Ok(n) => into
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend_from_slice(&buf[..n]),
         }
     }
 }
@@ -252,9 +294,14 @@ impl Handshake {
     pub fn parse(line: &str) -> Result<Handshake, String> {
         let parts: Vec<&str> = line.split('|').collect();
         if parts.len() != 6 {
-            return Err(format!("handshake line has {} fields, not 6: {line:?}", parts.len()));
+            return Err(format!(
+                "handshake line has {} fields, not 6: {line:?}",
+                parts.len()
+            ));
         }
-        let addr = parts[3].parse::<SocketAddr>().map_err(|e| format!("address {:?}: {e}", parts[3]))?;
+        let addr = parts[3]
+            .parse::<SocketAddr>()
+            .map_err(|e| format!("address {:?}: {e}", parts[3]))?;
         let cert_der = if parts[5].is_empty() {
             None
         } else {
@@ -306,7 +353,9 @@ pub struct Plugin {
 impl Plugin {
     /// The address from the handshake line.
     pub fn addr(&self) -> SocketAddr {
-        self.handshake.addr.expect("a started plugin has an address")
+        self.handshake
+            .addr
+            .expect("a started plugin has an address")
     }
 
     pub fn pid(&self) -> u32 {
@@ -320,7 +369,10 @@ impl Plugin {
 
     /// Stdout after the handshake line, so far.
     pub fn stdout_rest(&self) -> Vec<u8> {
-        self.stdout_rest.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.stdout_rest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Kills the process and builds an error that carries what it wrote to stderr.
@@ -330,7 +382,10 @@ impl Plugin {
         for r in self.readers.drain(..) {
             let _ = r.join();
         }
-        err(format!("{why} (exit: {status:?})\n--- provider stderr ---\n{}", self.stderr()))
+        err(format!(
+            "{why} (exit: {status:?})\n--- provider stderr ---\n{}",
+            self.stderr()
+        ))
     }
 
     /// Waits up to `timeout` for the process to exit on its own.
@@ -360,14 +415,22 @@ impl Plugin {
         for r in self.readers.drain(..) {
             let _ = r.join();
         }
-        Finished { status, exited_after, stdout_rest: self.stdout_rest(), stderr: self.stderr() }
+        Finished {
+            status,
+            exited_after,
+            stdout_rest: self.stdout_rest(),
+            stderr: self.stderr(),
+        }
     }
 
     /// A channel over the connection Terraform would make: mTLS with this launch's client
     /// certificate, or plaintext when there is none.
     pub async fn channel(&self) -> Result<Channel, BoxError> {
         match &self.handshake.cert_der {
-            Some(server_cert) => self.tls_channel(server_cert.clone(), self.client_cert.as_ref()).await,
+            Some(server_cert) => {
+                self.tls_channel(server_cert.clone(), self.client_cert.as_ref())
+                    .await
+            }
             None => self.plain_channel().await,
         }
     }
@@ -384,9 +447,14 @@ impl Plugin {
     }
 
     /// A TLS channel trusting exactly `server_cert`, presenting `client` (or no certificate).
-    pub async fn tls_channel(&self, server_cert: Vec<u8>, client: Option<&ClientCert>) -> Result<Channel, BoxError> {
+    pub async fn tls_channel(
+        &self,
+        server_cert: Vec<u8>,
+        client: Option<&ClientCert>,
+    ) -> Result<Channel, BoxError> {
         let addr = self.addr();
-        let tls = tokio_rustls::TlsConnector::from(Arc::new(client_tls_config(server_cert, client)?));
+        let tls =
+            tokio_rustls::TlsConnector::from(Arc::new(client_tls_config(server_cert, client)?));
         let connector = tower::service_fn(move |_: Uri| {
             let tls = tls.clone();
             async move {
@@ -436,9 +504,15 @@ fn endpoint(addr: SocketAddr) -> Result<Endpoint, BoxError> {
 }
 
 /// rustls client config: trust exactly `server_cert`, present `client` if given, ALPN h2.
-pub fn client_tls_config(server_cert: Vec<u8>, client: Option<&ClientCert>) -> Result<rustls::ClientConfig, BoxError> {
+pub fn client_tls_config(
+    server_cert: Vec<u8>,
+    client: Option<&ClientCert>,
+) -> Result<rustls::ClientConfig, BoxError> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(ExactServerCert { expected: server_cert, provider: provider.clone() });
+    let verifier = Arc::new(ExactServerCert {
+        expected: server_cert,
+        provider: provider.clone(),
+    });
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
@@ -474,7 +548,9 @@ impl ServerCertVerifier for ExactServerCert {
         if end_entity.as_ref() == self.expected.as_slice() {
             Ok(ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::General("server certificate differs from the handshake line's".into()))
+            Err(rustls::Error::General(
+                "server certificate differs from the handshake line's".into(),
+            ))
         }
     }
 
@@ -484,7 +560,12 @@ impl ServerCertVerifier for ExactServerCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -493,11 +574,18 @@ impl ServerCertVerifier for ExactServerCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -507,7 +595,10 @@ impl ServerCertVerifier for ExactServerCert {
 
 /// `value` msgpack-encoded for `ty` (missing attributes become null, as Terraform sends them).
 pub fn dynamic(value: &Value, ty: &Ty) -> pb::DynamicValue {
-    pb::DynamicValue { msgpack: value.to_msgpack(ty), json: Vec::new() }
+    pb::DynamicValue {
+        msgpack: value.to_msgpack(ty),
+        json: Vec::new(),
+    }
 }
 
 /// A provider block configuration, encoded for the provider's schema.
@@ -559,7 +650,10 @@ pub fn path_string(path: Option<&pb::AttributePath>) -> String {
 
 /// The error diagnostics among `diags`.
 pub fn errors(diags: &[pb::Diagnostic]) -> Vec<&pb::Diagnostic> {
-    diags.iter().filter(|d| d.severity == pb::diagnostic::Severity::Error as i32).collect()
+    diags
+        .iter()
+        .filter(|d| d.severity == pb::diagnostic::Severity::Error as i32)
+        .collect()
 }
 
 /// One line per diagnostic, for assertion messages.
