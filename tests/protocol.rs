@@ -723,6 +723,57 @@ async fn grpc_controller_shutdown_ends_the_process_promptly() {
     );
 }
 
+/// Sends SIGINT to a process, as a terminal's Ctrl-C does to Terraform's whole process group.
+fn interrupt(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .expect("running kill");
+    assert!(status.success(), "kill -INT {pid}: {status:?}");
+}
+
+#[tokio::test]
+async fn ctrl_c_is_left_to_terraform() {
+    // A Ctrl-C reaches the provider too. go-plugin plugins ignore it: Terraform handles the
+    // interrupt, calls StopProvider, lets in-flight applies finish and record state, and only
+    // then calls Shutdown. A provider that exits on SIGINT loses that work.
+    let plugin = start(&Launch::mtls());
+    let mut client = plugin.provider().await.expect("connect");
+    quick(
+        "GetMetadata",
+        client.get_metadata(pb::get_metadata::Request {}),
+    )
+    .await
+    .expect("GetMetadata");
+    interrupt(plugin.pid());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    quick(
+        "StopProvider",
+        client.stop_provider(pb::stop_provider::Request {}),
+    )
+    .await
+    .expect("StopProvider after Ctrl-C on the existing connection");
+    quick(
+        "GetMetadata",
+        client.get_metadata(pb::get_metadata::Request {}),
+    )
+    .await
+    .expect("still serving after Ctrl-C");
+    let mut fresh = plugin
+        .provider()
+        .await
+        .expect("new connections are accepted after Ctrl-C");
+    quick(
+        "GetMetadata",
+        fresh.get_metadata(pb::get_metadata::Request {}),
+    )
+    .await
+    .expect("GetMetadata on a new connection");
+    let finished = shut_down(plugin).await;
+    let status = finished.status.expect("exits after Shutdown");
+    assert!(status.success(), "{status:?}; stderr: {}", finished.stderr);
+}
+
 // (j) ------------------------------------------------------------------------------------------
 
 #[tokio::test]
