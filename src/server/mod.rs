@@ -90,15 +90,13 @@ pub async fn serve() -> Result<(), ServeError> {
         .add_service(GrpcBrokerServer::new(plugin.clone()))
         .add_service(HealthServer::new(plugin));
 
+    ignore_interrupts();
     write_handshake(addr, tls.as_ref().map(|t| t.cert_der.as_slice()))
         .map_err(ServeError::Handshake)?;
     tracing::info!(%addr, mtls = tls.is_some(), "secbaseline provider serving");
 
     let stop = async move {
-        tokio::select! {
-            _ = shutdown_rx.wait_for(|s| *s) => {}
-            _ = tokio::signal::ctrl_c() => {}
-        }
+        let _ = shutdown_rx.wait_for(|s| *s).await;
     };
     let served = router.serve_with_incoming_shutdown(ReceiverStream::new(conn_rx), stop);
     // After a shutdown request, give in-flight RPCs a moment, then exit regardless.
@@ -110,6 +108,41 @@ pub async fn serve() -> Result<(), ServeError> {
             tokio::time::sleep(Duration::from_secs(2)).await;
         } => Ok(()),
     }
+}
+
+/// Swallows SIGINT, as go-plugin's servers do. A Ctrl-C reaches the whole process group, but
+/// it is Terraform's to handle: it calls StopProvider, lets in-flight applies finish so their
+/// state is recorded, and then ends the provider with GRPCController.Shutdown. Exiting here
+/// would lose that work (and the default SIGINT action would kill the process outright).
+fn ignore_interrupts() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        // Registered now, before the handshake line, so no early Ctrl-C can kill the process.
+        match signal(SignalKind::interrupt()) {
+            Ok(mut interrupts) => {
+                tokio::spawn(async move {
+                    let mut count = 0u64;
+                    while interrupts.recv().await.is_some() {
+                        count += 1;
+                        tracing::debug!(
+                            count,
+                            "interrupt received; ignored (Terraform handles it)"
+                        );
+                    }
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "could not install the interrupt handler"),
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::spawn(async {
+        let mut count = 0u64;
+        while tokio::signal::ctrl_c().await.is_ok() {
+            count += 1;
+            tracing::debug!(count, "interrupt received; ignored (Terraform handles it)");
+        }
+    });
 }
 
 /// Binds 127.0.0.1 within PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT when given, else any free port.
