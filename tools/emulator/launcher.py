@@ -617,6 +617,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1", help="loopback only (default 127.0.0.1)")
     parser.add_argument("--vanilla", action="store_true", help="plain moto, no extensions")
     parser.add_argument("--no-warm", action="store_true", help="skip the background warm-up")
+    parser.add_argument("--exit-with-stdin", action="store_true",
+                        help="shut down when stdin reaches EOF (the parent died or closed it), "
+                             "so a killed test run leaves no emulator behind")
     args = parser.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1") and not args.host.startswith("127."):
         parser.error("the emulator serves on loopback only")
@@ -642,6 +645,14 @@ def main() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if args.exit_with_stdin:
+        def watch_stdin() -> None:
+            while sys.stdin.buffer.read(4096):
+                pass
+            log("stdin closed; shutting down")
+            server.shutdown()
+
+        threading.Thread(target=watch_stdin, daemon=True).start()
     log(f"moto ready in {time.monotonic() - T0:.2f}s (extensions {'off' if args.vanilla else 'on'})")
     print(f"READY http://{args.host}:{port}", flush=True)
     if not args.no_warm:
