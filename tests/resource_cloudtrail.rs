@@ -68,6 +68,22 @@ print(json.dumps({
 }))
 "#;
 
+/// Puts one object in BUCKET; drops its policy first (it denies the emulator's plain HTTP).
+const PUT_LOG_OBJECT: &str = r#"
+s3 = boto3.client("s3")
+s3.delete_bucket_policy(Bucket="BUCKET")
+s3.put_object(Bucket="BUCKET", Key="AWSLogs/x.json.gz", Body=b"x")
+"#;
+
+/// Empties every bucket (dropping their policies first, as above).
+const EMPTY_BUCKETS: &str = r#"
+s3 = boto3.client("s3")
+for b in sorted(s3.list_buckets()["Buckets"], key=lambda b: b["Name"].endswith("access-logs")):
+    s3.delete_bucket_policy(Bucket=b["Name"])
+    for o in s3.list_objects_v2(Bucket=b["Name"]).get("Contents", []):
+        s3.delete_object(Bucket=b["Name"], Key=o["Key"])
+"#;
+
 fn inventory(emu: &Emulator) -> Value {
     parse(&emu.python(INVENTORY))
 }
@@ -136,7 +152,7 @@ print(json.dumps({{
     assert_eq!(facts["cw"], "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main:*");
     assert_eq!(facts["role"], "arn:aws:iam::123456789012:role/main-CloudTrailToLogs");
     assert_eq!(facts["logging"], true);
-    assert_eq!(facts["selectors"], json!([{"ReadWriteType": "All", "IncludeManagementEvents": true, "DataResources": []}]));
+    assert_eq!(facts["selectors"], json!([{"ReadWriteType": "All", "IncludeManagementEvents": true}]));
     assert_eq!(facts["pab"], true);
     assert_eq!(facts["source_arn"], "arn:aws:cloudtrail:us-east-1:123456789012:trail/main");
     assert_eq!(facts["access_log_target"], "main-123456789012-access-logs");
@@ -235,10 +251,14 @@ print(json.dumps({
     ws.assert_no_changes();
 
     // Destroy with force_destroy removes a non-empty bucket and everything else it created.
-    emu.python(r#"boto3.client("s3").put_object(Bucket="main-123456789012-trail", Key="AWSLogs/x.json.gz", Body=b"x")"#);
+    // (The bucket policy denies non-TLS requests, and the emulator is plain HTTP and enforces
+    // it: drop the policy to put an object. That is drift too, which the apply repairs.)
+    emu.python(PUT_LOG_OBJECT.replace("BUCKET", "main-123456789012-trail").as_str());
     ws.write("main.tf", &config(&format!("{body}\n  force_destroy = true")));
     assert_eq!(planned(&ws).0, json!(["update"]));
     apply_ok(&ws);
+    let policy = parse(&emu.python(r#"print(json.dumps(len(boto3.client("s3").get_bucket_policy(Bucket="main-123456789012-trail")["Policy"]) > 0))"#));
+    assert_eq!(policy, true, "the deleted bucket policy is restored");
     let out = ws.destroy();
     out.assert_success();
     let inv = inventory(&emu);
@@ -249,4 +269,108 @@ print(json.dumps({
     assert_eq!(inv["aliases"], json!([]));
     assert!(enabled_keys(&inv).is_empty(), "the key is scheduled for deletion: {inv}");
     eprintln!("timings: create {create_ms} ms, update {update_ms} ms, destroy {} ms", out.millis);
+}
+
+#[test]
+fn cloudtrail_rename_replaces_and_given_parts_are_kept() {
+    let emu = Emulator::start();
+    // A bucket and key the user owns (moto does not check their policies; AWS would).
+    let key_arn = parse(&emu.python(
+        r#"
+boto3.client("s3").create_bucket(Bucket="given-trail-bucket")
+print(json.dumps(boto3.client("kms").create_key(Description="given")["KeyMetadata"]["Arn"]))
+"#,
+    ));
+    let key_arn = key_arn.as_str().expect("key arn").to_string();
+    let body = |name: &str| {
+        format!("  name = \"{name}\"\n  s3_bucket_name = \"given-trail-bucket\"\n  kms_key_arn = \"{key_arn}\"")
+    };
+    let ws = Workspace::new(&emu, &config(&body("first")));
+    apply_ok(&ws);
+    ws.assert_no_changes();
+    let a = attrs(&ws);
+    assert_eq!((a["created_bucket"].clone(), a["created_kms_key"].clone()), (json!(false), json!(false)));
+    assert_eq!(a["access_log_bucket_name"], Value::Null);
+    assert_eq!(a["kms_key_arn"], key_arn.as_str());
+    assert!(
+        !a["controls_satisfied"].as_array().expect("list").iter().any(|c| c.as_str().is_some_and(|c| c.contains("bucket"))),
+        "a given bucket's controls are its owner's: {a}"
+    );
+
+    // A change of provider region plans a replacement on home_region.
+    ws.write("main.tf", &format!("{}\nprovider \"secbaseline\" {{\n  region = \"us-west-2\"\n}}\n", config(&body("first"))));
+    let (actions, paths) = planned(&ws);
+    assert_eq!(actions, json!(["delete", "create"]));
+    assert_eq!(paths, json!([["home_region"]]));
+
+    // Renaming replaces, shown as such in the plan JSON.
+    ws.write("main.tf", &config(&body("second")));
+    let (actions, paths) = planned(&ws);
+    assert_eq!(actions, json!(["delete", "create"]));
+    assert_eq!(paths, json!([["name"]]));
+    apply_ok(&ws);
+    ws.assert_no_changes();
+    let inv = inventory(&emu);
+    assert_eq!(inv["trails"], json!(["second"]));
+    assert_eq!(inv["log_groups"], json!(["/aws/cloudtrail/second"]));
+    assert_eq!(inv["roles"], json!(["second-CloudTrailToLogs"]));
+
+    // Destroy removes what it created and keeps what it was given.
+    ws.destroy().assert_success();
+    let inv = inventory(&emu);
+    assert_eq!(inv["trails"], json!([]));
+    assert_eq!(inv["log_groups"], json!([]));
+    assert_eq!(inv["roles"], json!([]));
+    assert_eq!(inv["buckets"], json!(["given-trail-bucket"]));
+    assert_eq!(enabled_keys(&inv), vec![key_arn]);
+}
+
+#[test]
+fn cloudtrail_partial_create_and_destroy_failures() {
+    let emu = Emulator::start();
+    // A real AWS-side failure halfway through create: the SNS topic does not exist, so
+    // CreateTrail is refused after the buckets, key, log group and role were made.
+    let body = "  name = \"halfway\"\n  sns_topic_name = \"trail-notifications\"";
+    let ws = Workspace::new(&emu, &config(body));
+    let out = ws.apply();
+    out.assert_failure();
+    assert!(out.combined().contains("creating CloudTrail Trail (halfway)"), "{out}");
+    let state = ws.show_json();
+    let res = &state["values"]["root_module"]["resources"][0];
+    assert_eq!(res["tainted"], true, "the partial resource is recorded as tainted: {state}");
+    let a = &res["values"];
+    assert_eq!(a["arn"], Value::Null);
+    assert_eq!(a["created_bucket"], true);
+    assert_eq!(a["s3_bucket_name"], "halfway-123456789012-trail");
+    assert_eq!(a["created_kms_key"], true);
+    assert!(a["kms_key_arn"].is_string() && a["log_group_arn"].is_string() && a["cloudwatch_role_arn"].is_string(), "{a}");
+
+    // A destroy of that partial resource that fails halfway (a non-empty bucket with
+    // force_destroy false) removes everything else and keeps the rest in state…
+    emu.python(PUT_LOG_OBJECT.replace("BUCKET", "halfway-123456789012-trail").as_str());
+    let out = ws.destroy();
+    out.assert_failure();
+    assert!(out.combined().contains("BucketNotEmpty"), "{out}");
+    assert!(out.combined().contains("force_destroy"), "{out}");
+    let inv = inventory(&emu);
+    assert_eq!(inv["log_groups"], json!([]), "everything but the buckets is gone: {inv}");
+    assert_eq!(inv["roles"], json!([]));
+    assert!(enabled_keys(&inv).is_empty(), "{inv}");
+    assert_eq!(inv["buckets"], json!(["halfway-123456789012-access-logs", "halfway-123456789012-trail"]));
+    assert!(attrs(&ws).is_object(), "the resource stays in state");
+
+    // …and a second destroy, once the bucket is emptied, completes.
+    emu.python(EMPTY_BUCKETS);
+    ws.destroy().assert_success();
+    let inv = inventory(&emu);
+    assert_eq!(inv["buckets"], json!([]));
+    assert_eq!(attrs(&ws), Value::Null);
+
+    // With the cause fixed, the same configuration applies cleanly from scratch.
+    emu.python(r#"boto3.client("sns").create_topic(Name="trail-notifications")"#);
+    apply_ok(&ws);
+    ws.assert_no_changes();
+    let inv = inventory(&emu);
+    assert_eq!(inv["trails"], json!(["halfway"]));
+    assert_eq!(enabled_keys(&inv).len(), 1, "{inv}");
 }

@@ -200,9 +200,11 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
     .await?;
     st.data_events = spec.planned_data_events.clone();
 
-    // 7. Insights: only touched on create when asked for; an update always sets them (an
-    //    empty list turns Insights off).
-    if !creating || !spec.insight_selectors.is_empty() {
+    // 7. Insights, only when they differ (an empty list turns Insights off).
+    let current = if creating { Vec::new() } else { super::read::insight_types(&ct, name).await? };
+    let same = current.len() == spec.insight_selectors.len()
+        && spec.insight_selectors.iter().all(|t| current.contains(t));
+    if !same {
         let selectors: Vec<InsightSelector> = spec
             .insight_selectors
             .iter()

@@ -85,6 +85,20 @@ async fn steps(ctx: &Ctx, st: &mut TrailState) -> Result<()> {
     }
     if st.created_bucket {
         if let Some(bucket) = st.s3_bucket_name.clone() {
+            // Stop access logging first, so the destroy's own requests on the trail bucket do
+            // not refill the access-log bucket it is about to delete.
+            if bucket_exists(&ctx.s3(), &bucket).await? {
+                ok_if_not_found(
+                    ctx.s3()
+                        .put_bucket_logging()
+                        .bucket(&bucket)
+                        .bucket_logging_status(s3t::BucketLoggingStatus::builder().build())
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| aws_error(format!("disabling server access logging of S3 Bucket ({bucket})"), e)),
+                )?;
+            }
             delete_bucket(ctx, &bucket, st.force_destroy).await?;
             st.s3_bucket_name = None;
             st.bucket_arn = None;
@@ -118,8 +132,9 @@ pub async fn retire_key(ctx: &Ctx, trail: &str, key: &str) -> Result<()> {
     match find_key_state(&kms, key).await? {
         None | Some(KeyState::PendingDeletion) | Some(KeyState::PendingReplicaDeletion) => Ok(()),
         Some(_) => ok_if_not_found(
+            // By key ID: moto 5.2.5 fails (500) on an ARN here; AWS takes either.
             kms.schedule_key_deletion()
-                .key_id(key)
+                .key_id(naming::arn_tail(key))
                 .pending_window_in_days(KEY_DELETION_WINDOW_DAYS)
                 .send()
                 .await

@@ -19,7 +19,16 @@ pub async fn read(ctx: &Ctx, prior: &TrailState, importing: bool) -> Result<Opti
     let name = prior.name.as_str();
     let ct = ctx.cloudtrail();
     let Some(trail) = find_trail_by_name(&ct, name).await? else {
-        return Ok(None);
+        // Gone although state says it existed: deleted out of band, so Terraform plans a
+        // create. Never recorded (a create or destroy that failed halfway): keep the state, so
+        // the parts it lists stay in Terraform's hands and the next apply or destroy finishes.
+        if prior.arn.is_some() || importing {
+            return Ok(None);
+        }
+        let mut st = prior.clone();
+        st.is_logging = false;
+        st.controls_satisfied.clear();
+        return Ok(Some(st));
     };
     let scope = &ctx.scope;
     let mut st = prior.clone();
@@ -72,16 +81,7 @@ pub async fn read(ctx: &Ctx, prior: &TrailState, importing: bool) -> Result<Opti
     }
     st.data_events = data.to_block(&prior.data_events);
 
-    let insights = match ct.get_insight_selectors().trail_name(name).send().await {
-        Ok(out) => out.insight_selectors().iter().filter_map(|s| s.insight_type().map(|t| t.as_str().to_string())).collect(),
-        Err(e) => {
-            let err = aws_error(format!("reading insight selectors of CloudTrail Trail ({name})"), e);
-            if code(&err) != Some("InsightNotEnabledException") {
-                return Err(err);
-            }
-            Vec::new()
-        }
-    };
+    let insights = insight_types(&ct, name).await?;
     st.insight_selectors = strings_like(&insights, &prior.insight_selectors);
     st.tags = map_like(&trail_tags(&ct, st.arn.as_deref().unwrap_or_default()).await?, &prior.tags);
 
@@ -175,6 +175,29 @@ async fn bucket_facts(ctx: &Ctx, bucket: &str) -> Result<(bool, bool)> {
         }
     };
     Ok((block && policy_ok, logging))
+}
+
+/// The trail's Insights types, each once (moto appends on every PutInsightSelectors).
+pub async fn insight_types(ct: &aws_sdk_cloudtrail::Client, name: &str) -> Result<Vec<String>> {
+    match ct.get_insight_selectors().trail_name(name).send().await {
+        Ok(out) => {
+            let mut types: Vec<String> = Vec::new();
+            for t in out.insight_selectors().iter().filter_map(|s| s.insight_type()) {
+                if !types.iter().any(|x| x == t.as_str()) {
+                    types.push(t.as_str().to_string());
+                }
+            }
+            Ok(types)
+        }
+        Err(e) => {
+            let err = aws_error(format!("reading insight selectors of CloudTrail Trail ({name})"), e);
+            if code(&err) == Some("InsightNotEnabledException") {
+                Ok(Vec::new())
+            } else {
+                Err(err)
+            }
+        }
+    }
 }
 
 /// The trail's tags.
