@@ -198,6 +198,16 @@ async fn delete_bucket(ctx: &Ctx, bucket: &str, force: bool) -> Result<()> {
         return Ok(());
     }
     if force {
+        // The bucket goes anyway; its policy (which denies non-TLS requests, and may have
+        // gained denies since) must not stop the emptying.
+        ok_if_not_found(
+            s3.delete_bucket_policy()
+                .bucket(bucket)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| aws_error(format!("deleting the policy of S3 Bucket ({bucket})"), e)),
+        )?;
         empty_bucket(&s3, bucket).await?;
     }
     match s3.delete_bucket().bucket(bucket).send().await {
@@ -222,6 +232,7 @@ async fn delete_bucket(ctx: &Ctx, bucket: &str, force: bool) -> Result<()> {
 
 /// Deletes every object version and delete marker (force_destroy).
 async fn empty_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<()> {
+    let mut last_batch: Vec<s3t::ObjectIdentifier> = Vec::new();
     loop {
         let out = s3
             .list_object_versions()
@@ -240,7 +251,9 @@ async fn empty_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<()> {
             if let Some(key) = key {
                 let id = s3t::ObjectIdentifier::builder()
                     .key(key)
-                    .set_version_id(version.map(str::to_string))
+                    // "null" is the version of objects written while versioning was off;
+                    // moto only deletes those when no version ID is given.
+                    .set_version_id(version.filter(|v| *v != "null").map(str::to_string))
                     .build()
                     .map_err(|e| Error::Internal(format!("building an object identifier: {e}")))?;
                 ids.push(id);
@@ -249,16 +262,39 @@ async fn empty_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
+        if ids == last_batch {
+            return Err(Error::Aws {
+                action: format!("emptying S3 Bucket ({bucket})"),
+                kind: AwsErrorKind::Other,
+                code: "ObjectsNotDeleted".into(),
+                message: format!("{} object versions are still listed after being deleted", ids.len()),
+            });
+        }
+        last_batch = ids.clone();
         let delete = s3t::Delete::builder()
             .set_objects(Some(ids))
             .quiet(true)
             .build()
             .map_err(|e| Error::Internal(format!("building a delete request: {e}")))?;
-        s3.delete_objects()
+        let out = s3
+            .delete_objects()
             .bucket(bucket)
             .delete(delete)
             .send()
             .await
             .map_err(|e| aws_error(format!("emptying S3 Bucket ({bucket})"), e))?;
+        if let Some(failed) = out.errors().first() {
+            return Err(Error::Aws {
+                action: format!("emptying S3 Bucket ({bucket})"),
+                kind: AwsErrorKind::Other,
+                code: failed.code().unwrap_or("DeleteObjectsFailed").to_string(),
+                message: format!(
+                    "{} objects could not be deleted, e.g. {}: {}",
+                    out.errors().len(),
+                    failed.key().unwrap_or("?"),
+                    failed.message().unwrap_or("no message")
+                ),
+            });
+        }
     }
 }
