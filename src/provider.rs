@@ -220,9 +220,8 @@ fn settings_from_config(config: &Value, allow_unknown: bool) -> Result<AwsSettin
         Ok(p) => settings.profile = p,
         Err(d) => errors.push(d),
     }
-    match config.get("skip_credentials_validation") {
-        Value::Bool(b) => settings.skip_credentials_validation = *b,
-        _ => {}
+    if let Value::Bool(b) = config.get("skip_credentials_validation") {
+        settings.skip_credentials_validation = *b;
     }
     match config.get("max_retries") {
         Value::Null | Value::Unknown => {}

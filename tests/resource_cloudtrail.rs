@@ -28,7 +28,10 @@ fn attrs(ws: &Workspace) -> Value {
     let state = ws.show_json();
     state["values"]["root_module"]["resources"]
         .as_array()
-        .and_then(|r| r.iter().find(|r| r["address"] == "secbaseline_cloudtrail.main"))
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["address"] == "secbaseline_cloudtrail.main")
+        })
         .map(|r| r["values"].clone())
         .unwrap_or(Value::Null)
 }
@@ -38,7 +41,10 @@ fn planned(ws: &Workspace) -> (Value, Value) {
     let plan = ws.plan_json();
     let change = plan["resource_changes"]
         .as_array()
-        .and_then(|r| r.iter().find(|r| r["address"] == "secbaseline_cloudtrail.main"))
+        .and_then(|r| {
+            r.iter()
+                .find(|r| r["address"] == "secbaseline_cloudtrail.main")
+        })
         .map(|r| r["change"].clone())
         .unwrap_or(Value::Null);
     (change["actions"].clone(), change["replace_paths"].clone())
@@ -91,34 +97,54 @@ fn inventory(emu: &Emulator) -> Value {
 fn enabled_keys(inv: &Value) -> Vec<String> {
     inv["keys"]
         .as_object()
-        .map(|m| m.iter().filter(|(_, s)| *s == "Enabled").map(|(k, _)| k.clone()).collect())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, s)| *s == "Enabled")
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 #[test]
 fn cloudtrail_basic_update_drift_import_destroy() {
     let emu = Emulator::start();
-    let ws = Workspace::new(&emu, &config("  name = \"main\"\n  tags = { env = \"test\" }"));
+    let ws = Workspace::new(
+        &emu,
+        &config("  name = \"main\"\n  tags = { env = \"test\" }"),
+    );
 
     // Create: everything CIS/FSBP asks for, then a plan with no changes.
     let create_ms = apply_ok(&ws);
     ws.assert_no_changes();
     let a = attrs(&ws);
     assert_eq!(a["id"], "main");
-    assert_eq!(a["arn"], "arn:aws:cloudtrail:us-east-1:123456789012:trail/main");
+    assert_eq!(
+        a["arn"],
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
+    );
     assert_eq!(a["home_region"], "us-east-1");
     assert_eq!(a["s3_bucket_name"], "main-123456789012-trail");
     assert_eq!(a["access_log_bucket_name"], "main-123456789012-access-logs");
     assert_eq!(a["log_group_name"], "/aws/cloudtrail/main");
     assert_eq!(a["retention_in_days"], 365);
     assert_eq!(a["is_logging"], true);
-    assert_eq!((a["created_bucket"].clone(), a["created_kms_key"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (a["created_bucket"].clone(), a["created_kms_key"].clone()),
+        (json!(true), json!(true))
+    );
     assert_eq!(
         a["controls_satisfied"],
         json!([
-            "cloudtrail_multi_region", "apigateway_cloudtrail", "pinpoint_cloudtrail", "lex_cloudtrail",
-            "cloudtrail_kms_encryption", "cloudtrail_log_file_validation", "cloudtrail_cloudwatch_logs",
-            "cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"
+            "cloudtrail_multi_region",
+            "apigateway_cloudtrail",
+            "pinpoint_cloudtrail",
+            "lex_cloudtrail",
+            "cloudtrail_kms_encryption",
+            "cloudtrail_log_file_validation",
+            "cloudtrail_cloudwatch_logs",
+            "cloudtrail_bucket_not_public",
+            "cloudtrail_bucket_access_logging"
         ])
     );
     let key_arn = a["kms_key_arn"].as_str().expect("key arn").to_string();
@@ -147,14 +173,33 @@ print(json.dumps({{
 }}))
 "#
     )));
-    assert_eq!((facts["multi"].clone(), facts["global"].clone(), facts["validation"].clone()), (json!(true), json!(true), json!(true)));
+    assert_eq!(
+        (
+            facts["multi"].clone(),
+            facts["global"].clone(),
+            facts["validation"].clone()
+        ),
+        (json!(true), json!(true), json!(true))
+    );
     assert_eq!(facts["kms"], key_arn.as_str());
-    assert_eq!(facts["cw"], "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main:*");
-    assert_eq!(facts["role"], "arn:aws:iam::123456789012:role/main-CloudTrailToLogs");
+    assert_eq!(
+        facts["cw"],
+        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main:*"
+    );
+    assert_eq!(
+        facts["role"],
+        "arn:aws:iam::123456789012:role/main-CloudTrailToLogs"
+    );
     assert_eq!(facts["logging"], true);
-    assert_eq!(facts["selectors"], json!([{"ReadWriteType": "All", "IncludeManagementEvents": true}]));
+    assert_eq!(
+        facts["selectors"],
+        json!([{"ReadWriteType": "All", "IncludeManagementEvents": true}])
+    );
     assert_eq!(facts["pab"], true);
-    assert_eq!(facts["source_arn"], "arn:aws:cloudtrail:us-east-1:123456789012:trail/main");
+    assert_eq!(
+        facts["source_arn"],
+        "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"
+    );
     assert_eq!(facts["access_log_target"], "main-123456789012-access-logs");
     assert_eq!(facts["sse"], "AES256");
     assert_eq!(facts["rotation"], true);
@@ -179,7 +224,11 @@ print(json.dumps({{
     ws.assert_no_changes();
     let a = attrs(&ws);
     assert_eq!(a["retention_in_days"], 90);
-    assert_eq!(a["kms_key_arn"], key_arn.as_str(), "an update keeps the key");
+    assert_eq!(
+        a["kms_key_arn"],
+        key_arn.as_str(),
+        "an update keeps the key"
+    );
     let facts = parse(&emu.python(
         r#"
 ct = boto3.client("cloudtrail")
@@ -192,20 +241,36 @@ print(json.dumps({
 "#,
     ));
     assert_eq!(facts["retention"], 90);
-    assert_eq!(facts["insights"], json!([{"InsightType": "ApiCallRateInsight"}]));
-    assert_eq!(facts["data"], json!([{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]));
+    assert_eq!(
+        facts["insights"],
+        json!([{"InsightType": "ApiCallRateInsight"}])
+    );
+    assert_eq!(
+        facts["data"],
+        json!([{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}])
+    );
     assert_eq!(facts["tags"], json!(["env=prod", "team=sec"]));
 
     // Drift 1: logging stopped out of band -> update that restarts it.
     emu.python(r#"boto3.client("cloudtrail").stop_logging(Name="main")"#);
-    assert_eq!(planned(&ws).0, json!(["update"]), "stopped logging must plan an update");
+    assert_eq!(
+        planned(&ws).0,
+        json!(["update"]),
+        "stopped logging must plan an update"
+    );
     apply_ok(&ws);
     ws.assert_no_changes();
     assert_eq!(attrs(&ws)["is_logging"], true);
 
     // Drift 2: log file validation turned off out of band.
-    emu.python(r#"boto3.client("cloudtrail").update_trail(Name="main", EnableLogFileValidation=False)"#);
-    assert_eq!(planned(&ws).0, json!(["update"]), "validation off must plan an update");
+    emu.python(
+        r#"boto3.client("cloudtrail").update_trail(Name="main", EnableLogFileValidation=False)"#,
+    );
+    assert_eq!(
+        planned(&ws).0,
+        json!(["update"]),
+        "validation off must plan an update"
+    );
     apply_ok(&ws);
     ws.assert_no_changes();
     let v = parse(&emu.python(r#"print(json.dumps(boto3.client("cloudtrail").get_trail(Name="main")["Trail"]["LogFileValidationEnabled"]))"#));
@@ -213,7 +278,11 @@ print(json.dumps({
 
     // Drift 3: the log group deleted out of band.
     emu.python(r#"boto3.client("logs").delete_log_group(logGroupName="/aws/cloudtrail/main")"#);
-    assert_eq!(planned(&ws).0, json!(["update"]), "a deleted log group must plan an update");
+    assert_eq!(
+        planned(&ws).0,
+        json!(["update"]),
+        "a deleted log group must plan an update"
+    );
     apply_ok(&ws);
     ws.assert_no_changes();
     let v = parse(&emu.python(r#"print(json.dumps(boto3.client("logs").describe_log_groups(logGroupNamePrefix="/aws/cloudtrail/main")["logGroups"][0]["retentionInDays"]))"#));
@@ -221,20 +290,41 @@ print(json.dumps({
 
     // Drift 4: the trail deleted out of band -> a create, which adopts the bundle's own parts.
     emu.python(r#"boto3.client("cloudtrail").delete_trail(Name="main")"#);
-    assert_eq!(planned(&ws).0, json!(["create"]), "a deleted trail must plan a create");
+    assert_eq!(
+        planned(&ws).0,
+        json!(["create"]),
+        "a deleted trail must plan a create"
+    );
     apply_ok(&ws);
     ws.assert_no_changes();
-    assert_eq!(attrs(&ws)["kms_key_arn"], key_arn.as_str(), "the re-created trail adopts its key");
-    assert_eq!(enabled_keys(&inventory(&emu)), vec![key_arn.clone()], "no orphaned key");
+    assert_eq!(
+        attrs(&ws)["kms_key_arn"],
+        key_arn.as_str(),
+        "the re-created trail adopts its key"
+    );
+    assert_eq!(
+        enabled_keys(&inventory(&emu)),
+        vec![key_arn.clone()],
+        "no orphaned key"
+    );
 
     // Import by name (CLI), then an import {} block: both plan no changes.
-    ws.run(&["state", "rm", "secbaseline_cloudtrail.main"]).assert_success();
-    ws.import("secbaseline_cloudtrail.main", "main").assert_success();
+    ws.run(&["state", "rm", "secbaseline_cloudtrail.main"])
+        .assert_success();
+    ws.import("secbaseline_cloudtrail.main", "main")
+        .assert_success();
     ws.assert_no_changes();
     let imported = attrs(&ws);
-    assert_eq!((imported["created_bucket"].clone(), imported["created_kms_key"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (
+            imported["created_bucket"].clone(),
+            imported["created_kms_key"].clone()
+        ),
+        (json!(true), json!(true))
+    );
 
-    ws.run(&["state", "rm", "secbaseline_cloudtrail.main"]).assert_success();
+    ws.run(&["state", "rm", "secbaseline_cloudtrail.main"])
+        .assert_success();
     let body = r#"  name = "main"
   retention_in_days = 90
   tags = { env = "prod", team = "sec" }
@@ -242,7 +332,13 @@ print(json.dumps({
   data_events {
     s3_object_arns = ["arn:aws:s3"]
   }"#;
-    ws.write("main.tf", &format!("{}\nimport {{\n  to = secbaseline_cloudtrail.main\n  id = \"main\"\n}}\n", config(body)));
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nimport {{\n  to = secbaseline_cloudtrail.main\n  id = \"main\"\n}}\n",
+            config(body)
+        ),
+    );
     let plan = ws.plan_json();
     let change = &plan["resource_changes"][0];
     assert_eq!(change["change"]["actions"], json!(["no-op"]), "{change}");
@@ -253,8 +349,15 @@ print(json.dumps({
     // Destroy with force_destroy removes a non-empty bucket and everything else it created.
     // (The bucket policy denies non-TLS requests, and the emulator is plain HTTP and enforces
     // it: drop the policy to put an object. That is drift too, which the apply repairs.)
-    emu.python(PUT_LOG_OBJECT.replace("BUCKET", "main-123456789012-trail").as_str());
-    ws.write("main.tf", &config(&format!("{body}\n  force_destroy = true")));
+    emu.python(
+        PUT_LOG_OBJECT
+            .replace("BUCKET", "main-123456789012-trail")
+            .as_str(),
+    );
+    ws.write(
+        "main.tf",
+        &config(&format!("{body}\n  force_destroy = true")),
+    );
     assert_eq!(planned(&ws).0, json!(["update"]));
     apply_ok(&ws);
     let policy = parse(&emu.python(r#"print(json.dumps(len(boto3.client("s3").get_bucket_policy(Bucket="main-123456789012-trail")["Policy"]) > 0))"#));
@@ -267,8 +370,14 @@ print(json.dumps({
     assert_eq!(inv["log_groups"], json!([]));
     assert_eq!(inv["roles"], json!([]));
     assert_eq!(inv["aliases"], json!([]));
-    assert!(enabled_keys(&inv).is_empty(), "the key is scheduled for deletion: {inv}");
-    eprintln!("timings: create {create_ms} ms, update {update_ms} ms, destroy {} ms", out.millis);
+    assert!(
+        enabled_keys(&inv).is_empty(),
+        "the key is scheduled for deletion: {inv}"
+    );
+    eprintln!(
+        "timings: create {create_ms} ms, update {update_ms} ms, destroy {} ms",
+        out.millis
+    );
 }
 
 #[test]
@@ -289,16 +398,29 @@ print(json.dumps(boto3.client("kms").create_key(Description="given")["KeyMetadat
     apply_ok(&ws);
     ws.assert_no_changes();
     let a = attrs(&ws);
-    assert_eq!((a["created_bucket"].clone(), a["created_kms_key"].clone()), (json!(false), json!(false)));
+    assert_eq!(
+        (a["created_bucket"].clone(), a["created_kms_key"].clone()),
+        (json!(false), json!(false))
+    );
     assert_eq!(a["access_log_bucket_name"], Value::Null);
     assert_eq!(a["kms_key_arn"], key_arn.as_str());
     assert!(
-        !a["controls_satisfied"].as_array().expect("list").iter().any(|c| c.as_str().is_some_and(|c| c.contains("bucket"))),
+        !a["controls_satisfied"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .any(|c| c.as_str().is_some_and(|c| c.contains("bucket"))),
         "a given bucket's controls are its owner's: {a}"
     );
 
     // A change of provider region plans a replacement on home_region.
-    ws.write("main.tf", &format!("{}\nprovider \"secbaseline\" {{\n  region = \"us-west-2\"\n}}\n", config(&body("first"))));
+    ws.write(
+        "main.tf",
+        &format!(
+            "{}\nprovider \"secbaseline\" {{\n  region = \"us-west-2\"\n}}\n",
+            config(&body("first"))
+        ),
+    );
     let (actions, paths) = planned(&ws);
     assert_eq!(actions, json!(["delete", "create"]));
     assert_eq!(paths, json!([["home_region"]]));
@@ -334,29 +456,55 @@ fn cloudtrail_partial_create_and_destroy_failures() {
     let ws = Workspace::new(&emu, &config(body));
     let out = ws.apply();
     out.assert_failure();
-    assert!(out.combined().contains("creating CloudTrail Trail (halfway)"), "{out}");
+    assert!(
+        out.combined()
+            .contains("creating CloudTrail Trail (halfway)"),
+        "{out}"
+    );
     let state = ws.show_json();
     let res = &state["values"]["root_module"]["resources"][0];
-    assert_eq!(res["tainted"], true, "the partial resource is recorded as tainted: {state}");
+    assert_eq!(
+        res["tainted"], true,
+        "the partial resource is recorded as tainted: {state}"
+    );
     let a = &res["values"];
     assert_eq!(a["arn"], Value::Null);
     assert_eq!(a["created_bucket"], true);
     assert_eq!(a["s3_bucket_name"], "halfway-123456789012-trail");
     assert_eq!(a["created_kms_key"], true);
-    assert!(a["kms_key_arn"].is_string() && a["log_group_arn"].is_string() && a["cloudwatch_role_arn"].is_string(), "{a}");
+    assert!(
+        a["kms_key_arn"].is_string()
+            && a["log_group_arn"].is_string()
+            && a["cloudwatch_role_arn"].is_string(),
+        "{a}"
+    );
 
     // A destroy of that partial resource that fails halfway (a non-empty bucket with
     // force_destroy false) removes everything else and keeps the rest in state…
-    emu.python(PUT_LOG_OBJECT.replace("BUCKET", "halfway-123456789012-trail").as_str());
+    emu.python(
+        PUT_LOG_OBJECT
+            .replace("BUCKET", "halfway-123456789012-trail")
+            .as_str(),
+    );
     let out = ws.destroy();
     out.assert_failure();
     assert!(out.combined().contains("BucketNotEmpty"), "{out}");
     assert!(out.combined().contains("force_destroy"), "{out}");
     let inv = inventory(&emu);
-    assert_eq!(inv["log_groups"], json!([]), "everything but the buckets is gone: {inv}");
+    assert_eq!(
+        inv["log_groups"],
+        json!([]),
+        "everything but the buckets is gone: {inv}"
+    );
     assert_eq!(inv["roles"], json!([]));
     assert!(enabled_keys(&inv).is_empty(), "{inv}");
-    assert_eq!(inv["buckets"], json!(["halfway-123456789012-access-logs", "halfway-123456789012-trail"]));
+    assert_eq!(
+        inv["buckets"],
+        json!([
+            "halfway-123456789012-access-logs",
+            "halfway-123456789012-trail"
+        ])
+    );
     assert!(attrs(&ws).is_object(), "the resource stays in state");
 
     // …and a second destroy, once the bucket is emptied, completes.

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cloudtrail::types::{DataResource, EventSelector, InsightSelector, InsightType, ReadWriteType};
+use aws_sdk_cloudtrail::types::{
+    DataResource, EventSelector, InsightSelector, InsightType, ReadWriteType,
+};
 use aws_sdk_s3::types as s3t;
 
 use crate::aws::aws_error;
@@ -23,14 +25,27 @@ fn build_err(what: &str, e: impl std::fmt::Display) -> Error {
 
 /// Converges AWS to `spec`. Returns the state of what exists afterwards — also when a step
 /// failed, so Terraform records everything created so far.
-pub async fn converge(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>) -> (TrailState, Result<()>) {
+pub async fn converge(
+    ctx: &Ctx,
+    spec: &Spec,
+    prior: Option<&TrailState>,
+) -> (TrailState, Result<()>) {
     let mut st = match prior {
         Some(p) => p.clone(),
         None => TrailState::empty(&spec.name, &ctx.scope.region),
     };
-    let verb = if prior.is_some() { "updating" } else { "creating" };
+    let verb = if prior.is_some() {
+        "updating"
+    } else {
+        "creating"
+    };
     let result = steps(ctx, spec, prior, &mut st).await.map_err(|e| match e {
-        Error::Aws { action, kind, code, message } => Error::Aws {
+        Error::Aws {
+            action,
+            kind,
+            code,
+            message,
+        } => Error::Aws {
             action: format!("{verb} CloudTrail Trail ({}): {action}", spec.name),
             kind,
             code,
@@ -41,7 +56,12 @@ pub async fn converge(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>) -> (Tr
     (st, result)
 }
 
-async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut TrailState) -> Result<()> {
+async fn steps(
+    ctx: &Ctx,
+    spec: &Spec,
+    prior: Option<&TrailState>,
+    st: &mut TrailState,
+) -> Result<()> {
     let name = spec.name.as_str();
     let scope = &ctx.scope;
     let trail_arn = scope.trail_arn(name);
@@ -70,11 +90,21 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
             ensure_bucket(ctx, &log_bucket, &spec.tags).await?;
             st.created_bucket = true;
             st.access_log_bucket_name = Some(log_bucket.clone());
-            harden_bucket(ctx, &log_bucket, &policies::access_log_bucket(scope, &log_bucket, &bucket)).await?;
+            harden_bucket(
+                ctx,
+                &log_bucket,
+                &policies::access_log_bucket(scope, &log_bucket, &bucket),
+            )
+            .await?;
             ensure_bucket(ctx, &bucket, &spec.tags).await?;
             st.s3_bucket_name = Some(bucket.clone());
             st.bucket_arn = Some(scope.bucket_arn(&bucket));
-            harden_bucket(ctx, &bucket, &policies::trail_bucket(scope, &bucket, &trail_arn)).await?;
+            harden_bucket(
+                ctx,
+                &bucket,
+                &policies::trail_bucket(scope, &bucket, &trail_arn),
+            )
+            .await?;
             let logging = s3t::LoggingEnabled::builder()
                 .target_bucket(&log_bucket)
                 .target_prefix(format!("{bucket}/"))
@@ -83,10 +113,19 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
             ctx.s3()
                 .put_bucket_logging()
                 .bucket(&bucket)
-                .bucket_logging_status(s3t::BucketLoggingStatus::builder().logging_enabled(logging).build())
+                .bucket_logging_status(
+                    s3t::BucketLoggingStatus::builder()
+                        .logging_enabled(logging)
+                        .build(),
+                )
                 .send()
                 .await
-                .map_err(|e| aws_error(format!("enabling server access logging of S3 Bucket ({bucket})"), e))?;
+                .map_err(|e| {
+                    aws_error(
+                        format!("enabling server access logging of S3 Bucket ({bucket})"),
+                        e,
+                    )
+                })?;
         }
         Some(bucket) => {
             st.s3_bucket_name = Some(bucket.clone());
@@ -97,10 +136,16 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
     }
 
     // 2. KMS key.
-    let retired_key = prior.filter(|p| p.created_kms_key).and_then(|p| p.kms_key_arn.clone());
+    let retired_key = prior
+        .filter(|p| p.created_kms_key)
+        .and_then(|p| p.kms_key_arn.clone());
     let key_arn = match &spec.given_kms_key {
         None => {
-            let candidate = if st.created_kms_key { st.kms_key_arn.clone() } else { None };
+            let candidate = if st.created_kms_key {
+                st.kms_key_arn.clone()
+            } else {
+                None
+            };
             let arn = ensure_key(ctx, name, candidate, &spec.tags).await?;
             st.kms_key_arn = Some(arn.clone());
             st.created_kms_key = true;
@@ -122,50 +167,64 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
     let bucket = st.s3_bucket_name.clone().unwrap_or_default();
     let group_arn = format!("{}:*", scope.log_group_arn(&group));
     let creating = !exists;
-    let action = format!("{} CloudTrail Trail ({name})", if creating { "creating" } else { "updating" });
-    let arn = retry_while(&action, "IAM role and KMS/S3 policies to propagate", PROPAGATION_TIMEOUT, waiters::is_propagation_delay, || async {
-        if creating {
-            let tags = spec
-                .tags
-                .iter()
-                .map(|(k, v)| aws_sdk_cloudtrail::types::Tag::builder().key(k).value(v).build())
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| build_err("trail tags", e))?;
-            let out = ct
-                .create_trail()
-                .name(name)
-                .s3_bucket_name(&bucket)
-                .set_sns_topic_name(spec.sns_topic_name.clone())
-                .is_multi_region_trail(true)
-                .include_global_service_events(true)
-                .enable_log_file_validation(spec.log_file_validation)
-                .cloud_watch_logs_log_group_arn(&group_arn)
-                .cloud_watch_logs_role_arn(&role_arn)
-                .kms_key_id(&key_arn)
-                .set_tags_list((!tags.is_empty()).then_some(tags))
-                .send()
-                .await
-                .map_err(|e| aws_error(&action, e))?;
-            Ok(out.trail_arn().map(str::to_string))
-        } else {
-            let out = ct
-                .update_trail()
-                .name(name)
-                .s3_bucket_name(&bucket)
-                // An empty name removes the notification.
-                .sns_topic_name(spec.sns_topic_name.clone().unwrap_or_default())
-                .is_multi_region_trail(true)
-                .include_global_service_events(true)
-                .enable_log_file_validation(spec.log_file_validation)
-                .cloud_watch_logs_log_group_arn(&group_arn)
-                .cloud_watch_logs_role_arn(&role_arn)
-                .kms_key_id(&key_arn)
-                .send()
-                .await
-                .map_err(|e| aws_error(&action, e))?;
-            Ok(out.trail_arn().map(str::to_string))
-        }
-    })
+    let action = format!(
+        "{} CloudTrail Trail ({name})",
+        if creating { "creating" } else { "updating" }
+    );
+    let arn = retry_while(
+        &action,
+        "IAM role and KMS/S3 policies to propagate",
+        PROPAGATION_TIMEOUT,
+        waiters::is_propagation_delay,
+        || async {
+            if creating {
+                let tags = spec
+                    .tags
+                    .iter()
+                    .map(|(k, v)| {
+                        aws_sdk_cloudtrail::types::Tag::builder()
+                            .key(k)
+                            .value(v)
+                            .build()
+                    })
+                    .collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(|e| build_err("trail tags", e))?;
+                let out = ct
+                    .create_trail()
+                    .name(name)
+                    .s3_bucket_name(&bucket)
+                    .set_sns_topic_name(spec.sns_topic_name.clone())
+                    .is_multi_region_trail(true)
+                    .include_global_service_events(true)
+                    .enable_log_file_validation(spec.log_file_validation)
+                    .cloud_watch_logs_log_group_arn(&group_arn)
+                    .cloud_watch_logs_role_arn(&role_arn)
+                    .kms_key_id(&key_arn)
+                    .set_tags_list((!tags.is_empty()).then_some(tags))
+                    .send()
+                    .await
+                    .map_err(|e| aws_error(&action, e))?;
+                Ok(out.trail_arn().map(str::to_string))
+            } else {
+                let out = ct
+                    .update_trail()
+                    .name(name)
+                    .s3_bucket_name(&bucket)
+                    // An empty name removes the notification.
+                    .sns_topic_name(spec.sns_topic_name.clone().unwrap_or_default())
+                    .is_multi_region_trail(true)
+                    .include_global_service_events(true)
+                    .enable_log_file_validation(spec.log_file_validation)
+                    .cloud_watch_logs_log_group_arn(&group_arn)
+                    .cloud_watch_logs_role_arn(&role_arn)
+                    .kms_key_id(&key_arn)
+                    .send()
+                    .await
+                    .map_err(|e| aws_error(&action, e))?;
+                Ok(out.trail_arn().map(str::to_string))
+            }
+        },
+    )
     .await?;
     st.arn = Some(arn.unwrap_or_else(|| trail_arn.clone()));
     st.enable_log_file_validation = Some(spec.log_file_validation);
@@ -179,43 +238,77 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
     }
 
     // 6. Event selectors: always explicit (a new trail's defaults differ between AWS and moto).
-    let mut selector = EventSelector::builder().read_write_type(ReadWriteType::All).include_management_events(true);
+    let mut selector = EventSelector::builder()
+        .read_write_type(ReadWriteType::All)
+        .include_management_events(true);
     for (kind, values) in [
         ("AWS::S3::Object", &spec.data_events.s3_object_arns),
-        ("AWS::Lambda::Function", &spec.data_events.lambda_function_arns),
+        (
+            "AWS::Lambda::Function",
+            &spec.data_events.lambda_function_arns,
+        ),
     ] {
         if !values.is_empty() {
-            selector = selector.data_resources(DataResource::builder().r#type(kind).set_values(Some(values.clone())).build());
+            selector = selector.data_resources(
+                DataResource::builder()
+                    .r#type(kind)
+                    .set_values(Some(values.clone()))
+                    .build(),
+            );
         }
     }
     let selector = selector.build();
-    retry_while(&format!("setting event selectors of CloudTrail Trail ({name})"), "the new trail to be visible", TRAIL_VISIBLE_TIMEOUT, waiters::is_trail_not_visible, || async {
-        ct.put_event_selectors()
-            .trail_name(name)
-            .event_selectors(selector.clone())
-            .send()
-            .await
-            .map_err(|e| aws_error(format!("setting event selectors of CloudTrail Trail ({name})"), e))
-    })
+    retry_while(
+        &format!("setting event selectors of CloudTrail Trail ({name})"),
+        "the new trail to be visible",
+        TRAIL_VISIBLE_TIMEOUT,
+        waiters::is_trail_not_visible,
+        || async {
+            ct.put_event_selectors()
+                .trail_name(name)
+                .event_selectors(selector.clone())
+                .send()
+                .await
+                .map_err(|e| {
+                    aws_error(
+                        format!("setting event selectors of CloudTrail Trail ({name})"),
+                        e,
+                    )
+                })
+        },
+    )
     .await?;
     st.data_events = spec.planned_data_events.clone();
 
     // 7. Insights, only when they differ (an empty list turns Insights off).
-    let current = if creating { Vec::new() } else { super::read::insight_types(&ct, name).await? };
+    let current = if creating {
+        Vec::new()
+    } else {
+        super::read::insight_types(&ct, name).await?
+    };
     let same = current.len() == spec.insight_selectors.len()
         && spec.insight_selectors.iter().all(|t| current.contains(t));
     if !same {
         let selectors: Vec<InsightSelector> = spec
             .insight_selectors
             .iter()
-            .map(|t| InsightSelector::builder().insight_type(InsightType::from(t.as_str())).build())
+            .map(|t| {
+                InsightSelector::builder()
+                    .insight_type(InsightType::from(t.as_str()))
+                    .build()
+            })
             .collect();
         ct.put_insight_selectors()
             .trail_name(name)
             .set_insight_selectors(Some(selectors))
             .send()
             .await
-            .map_err(|e| aws_error(format!("setting insight selectors of CloudTrail Trail ({name})"), e))?;
+            .map_err(|e| {
+                aws_error(
+                    format!("setting insight selectors of CloudTrail Trail ({name})"),
+                    e,
+                )
+            })?;
     }
     st.insight_selectors = spec.planned_insights.clone();
 
@@ -226,16 +319,23 @@ async fn steps(ctx: &Ctx, spec: &Spec, prior: Option<&TrailState>, st: &mut Trai
     st.tags = spec.planned_tags.clone();
 
     // 9. Logging on.
-    retry_while(&format!("starting logging of CloudTrail Trail ({name})"), "the new trail to be visible", TRAIL_VISIBLE_TIMEOUT, waiters::is_trail_not_visible, || async {
-        ct.start_logging()
-            .name(name)
-            .send()
-            .await
-            .map_err(|e| aws_error(format!("starting logging of CloudTrail Trail ({name})"), e))
-    })
+    retry_while(
+        &format!("starting logging of CloudTrail Trail ({name})"),
+        "the new trail to be visible",
+        TRAIL_VISIBLE_TIMEOUT,
+        waiters::is_trail_not_visible,
+        || async {
+            ct.start_logging()
+                .name(name)
+                .send()
+                .await
+                .map_err(|e| aws_error(format!("starting logging of CloudTrail Trail ({name})"), e))
+        },
+    )
     .await?;
     st.is_logging = true;
-    st.controls_satisfied = TrailFacts::desired(spec.log_file_validation, st.created_bucket).controls();
+    st.controls_satisfied =
+        TrailFacts::desired(spec.log_file_validation, st.created_bucket).controls();
     Ok(())
 }
 
@@ -248,7 +348,9 @@ async fn ensure_bucket(ctx: &Ctx, bucket: &str, tags: &BTreeMap<String, String>)
         if ctx.scope.region != "us-east-1" {
             req = req.create_bucket_configuration(
                 s3t::CreateBucketConfiguration::builder()
-                    .location_constraint(s3t::BucketLocationConstraint::from(ctx.scope.region.as_str()))
+                    .location_constraint(s3t::BucketLocationConstraint::from(
+                        ctx.scope.region.as_str(),
+                    ))
                     .build(),
             );
         }
@@ -273,7 +375,12 @@ async fn ensure_bucket(ctx: &Ctx, bucket: &str, tags: &BTreeMap<String, String>)
             .map_err(|e| build_err("bucket tags", e))?;
         s3.put_bucket_tagging()
             .bucket(bucket)
-            .tagging(s3t::Tagging::builder().set_tag_set(Some(set)).build().map_err(|e| build_err("bucket tags", e))?)
+            .tagging(
+                s3t::Tagging::builder()
+                    .set_tag_set(Some(set))
+                    .build()
+                    .map_err(|e| build_err("bucket tags", e))?,
+            )
             .send()
             .await
             .map_err(|e| aws_error(format!("tagging S3 Bucket ({bucket})"), e))?;
@@ -304,7 +411,11 @@ async fn harden_bucket(ctx: &Ctx, bucket: &str, policy: &str) -> Result<()> {
         .build()
         .map_err(|e| build_err("bucket encryption", e))?;
     let encryption = s3t::ServerSideEncryptionConfiguration::builder()
-        .rules(s3t::ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(by_default).build())
+        .rules(
+            s3t::ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(by_default)
+                .build(),
+        )
         .build()
         .map_err(|e| build_err("bucket encryption", e))?;
     s3.put_bucket_encryption()
@@ -312,7 +423,12 @@ async fn harden_bucket(ctx: &Ctx, bucket: &str, policy: &str) -> Result<()> {
         .server_side_encryption_configuration(encryption)
         .send()
         .await
-        .map_err(|e| aws_error(format!("setting default encryption of S3 Bucket ({bucket})"), e))?;
+        .map_err(|e| {
+            aws_error(
+                format!("setting default encryption of S3 Bucket ({bucket})"),
+                e,
+            )
+        })?;
     s3.put_bucket_policy()
         .bucket(bucket)
         .policy(policy)
@@ -324,7 +440,12 @@ async fn harden_bucket(ctx: &Ctx, bucket: &str, policy: &str) -> Result<()> {
 
 /// The resource's KMS key: the one in state if still enabled, else the one behind the
 /// resource's alias if enabled, else a new one. Its policy, rotation and alias are (re)set.
-async fn ensure_key(ctx: &Ctx, trail: &str, candidate: Option<String>, tags: &BTreeMap<String, String>) -> Result<String> {
+async fn ensure_key(
+    ctx: &Ctx,
+    trail: &str,
+    candidate: Option<String>,
+    tags: &BTreeMap<String, String>,
+) -> Result<String> {
     let kms = ctx.kms();
     let alias = naming::key_alias(trail);
     let policy = policies::kms_key(&ctx.scope, &ctx.scope.trail_arn(trail));
@@ -349,7 +470,12 @@ async fn ensure_key(ctx: &Ctx, trail: &str, candidate: Option<String>, tags: &BT
         None => {
             let tags = tags
                 .iter()
-                .map(|(k, v)| aws_sdk_kms::types::Tag::builder().tag_key(k).tag_value(v).build())
+                .map(|(k, v)| {
+                    aws_sdk_kms::types::Tag::builder()
+                        .tag_key(k)
+                        .tag_value(v)
+                        .build()
+                })
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(|e| build_err("key tags", e))?;
             let out = kms
@@ -360,8 +486,12 @@ async fn ensure_key(ctx: &Ctx, trail: &str, candidate: Option<String>, tags: &BT
                 .send()
                 .await
                 .map_err(|e| aws_error("creating KMS Key", e))?;
-            let meta = out.key_metadata.ok_or_else(|| Error::Internal("CreateKey returned no key metadata".into()))?;
-            meta.arn().map(str::to_string).unwrap_or_else(|| meta.key_id().to_string())
+            let meta = out
+                .key_metadata
+                .ok_or_else(|| Error::Internal("CreateKey returned no key metadata".into()))?;
+            meta.arn()
+                .map(str::to_string)
+                .unwrap_or_else(|| meta.key_id().to_string())
         }
     };
     kms.enable_key_rotation()
@@ -369,7 +499,13 @@ async fn ensure_key(ctx: &Ctx, trail: &str, candidate: Option<String>, tags: &BT
         .send()
         .await
         .map_err(|e| aws_error(format!("enabling rotation of KMS Key ({arn})"), e))?;
-    if let Err(e) = kms.create_alias().alias_name(&alias).target_key_id(&arn).send().await {
+    if let Err(e) = kms
+        .create_alias()
+        .alias_name(&alias)
+        .target_key_id(&arn)
+        .send()
+        .await
+    {
         let err = aws_error(format!("creating KMS Alias ({alias})"), e);
         if code(&err) != Some("AlreadyExistsException") {
             return Err(err);
@@ -384,7 +520,12 @@ async fn ensure_key(ctx: &Ctx, trail: &str, candidate: Option<String>, tags: &BT
     Ok(arn)
 }
 
-async fn ensure_log_group(ctx: &Ctx, group: &str, retention: i64, tags: &BTreeMap<String, String>) -> Result<()> {
+async fn ensure_log_group(
+    ctx: &Ctx,
+    group: &str,
+    retention: i64,
+    tags: &BTreeMap<String, String>,
+) -> Result<()> {
     let logs = ctx.logs();
     let mut req = logs.create_log_group().log_group_name(group);
     for (k, v) in tags {
@@ -401,11 +542,22 @@ async fn ensure_log_group(ctx: &Ctx, group: &str, retention: i64, tags: &BTreeMa
         .retention_in_days(retention as i32)
         .send()
         .await
-        .map_err(|e| aws_error(format!("setting retention of CloudWatch Logs Log Group ({group})"), e))?;
+        .map_err(|e| {
+            aws_error(
+                format!("setting retention of CloudWatch Logs Log Group ({group})"),
+                e,
+            )
+        })?;
     Ok(())
 }
 
-async fn ensure_role(ctx: &Ctx, trail: &str, group: &str, trail_arn: &str, tags: &BTreeMap<String, String>) -> Result<String> {
+async fn ensure_role(
+    ctx: &Ctx,
+    trail: &str,
+    group: &str,
+    trail_arn: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<String> {
     let iam = ctx.iam();
     let role = naming::role(trail);
     let trust = policies::role_trust(&ctx.scope, trail_arn);
@@ -418,12 +570,17 @@ async fn ensure_role(ctx: &Ctx, trail: &str, group: &str, trail_arn: &str, tags:
         .create_role()
         .role_name(&role)
         .assume_role_policy_document(&trust)
-        .description(format!("Lets CloudTrail trail {trail} deliver to CloudWatch Logs (secbaseline_cloudtrail)"))
+        .description(format!(
+            "Lets CloudTrail trail {trail} deliver to CloudWatch Logs (secbaseline_cloudtrail)"
+        ))
         .set_tags((!tags.is_empty()).then_some(tags))
         .send()
         .await;
     let arn = match created {
-        Ok(out) => out.role.map(|r| r.arn).unwrap_or_else(|| ctx.scope.role_arn(&role)),
+        Ok(out) => out
+            .role
+            .map(|r| r.arn)
+            .unwrap_or_else(|| ctx.scope.role_arn(&role)),
         Err(e) => {
             let err = aws_error(format!("creating IAM Role ({role})"), e);
             if code(&err) != Some("EntityAlreadyExists") {
@@ -434,7 +591,9 @@ async fn ensure_role(ctx: &Ctx, trail: &str, group: &str, trail_arn: &str, tags:
                 .policy_document(&trust)
                 .send()
                 .await
-                .map_err(|e| aws_error(format!("updating the trust policy of IAM Role ({role})"), e))?;
+                .map_err(|e| {
+                    aws_error(format!("updating the trust policy of IAM Role ({role})"), e)
+                })?;
             ctx.scope.role_arn(&role)
         }
     };
@@ -461,7 +620,12 @@ async fn sync_trail_tags(ctx: &Ctx, arn: &str, tags: &BTreeMap<String, String>) 
     let wanted: Vec<_> = tags
         .iter()
         .filter(|(k, v)| current.get(*k) != Some(*v))
-        .map(|(k, v)| aws_sdk_cloudtrail::types::Tag::builder().key(k).value(v).build())
+        .map(|(k, v)| {
+            aws_sdk_cloudtrail::types::Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+        })
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| build_err("trail tags", e))?;
     if !stale.is_empty() {

@@ -21,7 +21,12 @@ pub async fn delete(ctx: &Ctx, mut st: TrailState) -> (Option<TrailState>, Resul
         Ok(()) => (None, Ok(())),
         Err(e) => {
             let e = match e {
-                Error::Aws { action, kind, code, message } => Error::Aws {
+                Error::Aws {
+                    action,
+                    kind,
+                    code,
+                    message,
+                } => Error::Aws {
                     action: format!("deleting CloudTrail Trail ({}): {action}", st.name),
                     kind,
                     code,
@@ -96,7 +101,12 @@ async fn steps(ctx: &Ctx, st: &mut TrailState) -> Result<()> {
                         .send()
                         .await
                         .map(|_| ())
-                        .map_err(|e| aws_error(format!("disabling server access logging of S3 Bucket ({bucket})"), e)),
+                        .map_err(|e| {
+                            aws_error(
+                                format!("disabling server access logging of S3 Bucket ({bucket})"),
+                                e,
+                            )
+                        }),
                 )?;
             }
             delete_bucket(ctx, &bucket, st.force_destroy).await?;
@@ -161,11 +171,22 @@ async fn delete_role(ctx: &Ctx, role: &str) -> Result<()> {
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| aws_error(format!("deleting policy {policy} of IAM Role ({role})"), e)),
+                .map_err(|e| {
+                    aws_error(format!("deleting policy {policy} of IAM Role ({role})"), e)
+                }),
         )?;
     }
-    let attached: Vec<String> = match iam.list_attached_role_policies().role_name(role).send().await {
-        Ok(out) => out.attached_policies().iter().filter_map(|p| p.policy_arn().map(str::to_string)).collect(),
+    let attached: Vec<String> = match iam
+        .list_attached_role_policies()
+        .role_name(role)
+        .send()
+        .await
+    {
+        Ok(out) => out
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn().map(str::to_string))
+            .collect(),
         Err(e) => {
             let err = aws_error(format!("listing attached policies of IAM Role ({role})"), e);
             return if err.is_not_found() { Ok(()) } else { Err(err) };
@@ -246,7 +267,11 @@ async fn empty_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<()> {
             .versions()
             .iter()
             .map(|v| (v.key(), v.version_id()))
-            .chain(out.delete_markers().iter().map(|m| (m.key(), m.version_id())))
+            .chain(
+                out.delete_markers()
+                    .iter()
+                    .map(|m| (m.key(), m.version_id())),
+            )
         {
             if let Some(key) = key {
                 let id = s3t::ObjectIdentifier::builder()
@@ -267,7 +292,10 @@ async fn empty_bucket(s3: &aws_sdk_s3::Client, bucket: &str) -> Result<()> {
                 action: format!("emptying S3 Bucket ({bucket})"),
                 kind: AwsErrorKind::Other,
                 code: "ObjectsNotDeleted".into(),
-                message: format!("{} object versions are still listed after being deleted", ids.len()),
+                message: format!(
+                    "{} object versions are still listed after being deleted",
+                    ids.len()
+                ),
             });
         }
         last_batch = ids.clone();

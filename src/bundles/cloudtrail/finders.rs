@@ -14,14 +14,22 @@ fn none_if_not_found<T>(result: Result<T>) -> Result<Option<T>> {
 }
 
 /// The trail named `name` in its home region.
-pub async fn find_trail_by_name(client: &aws_sdk_cloudtrail::Client, name: &str) -> Result<Option<Trail>> {
+pub async fn find_trail_by_name(
+    client: &aws_sdk_cloudtrail::Client,
+    name: &str,
+) -> Result<Option<Trail>> {
     let out = client.get_trail().name(name).send().await;
-    let out = none_if_not_found(out.map_err(|e| aws_error(format!("reading CloudTrail Trail ({name})"), e)))?;
+    let out = none_if_not_found(
+        out.map_err(|e| aws_error(format!("reading CloudTrail Trail ({name})"), e)),
+    )?;
     Ok(out.and_then(|o| o.trail))
 }
 
 /// The log group named exactly `name`, with its retention (None: never expires).
-pub async fn find_log_group(client: &aws_sdk_cloudwatchlogs::Client, name: &str) -> Result<Option<Option<i32>>> {
+pub async fn find_log_group(
+    client: &aws_sdk_cloudwatchlogs::Client,
+    name: &str,
+) -> Result<Option<Option<i32>>> {
     let mut token = None;
     loop {
         let out = client
@@ -31,7 +39,11 @@ pub async fn find_log_group(client: &aws_sdk_cloudwatchlogs::Client, name: &str)
             .send()
             .await
             .map_err(|e| aws_error(format!("reading CloudWatch Logs Log Group ({name})"), e))?;
-        if let Some(group) = out.log_groups().iter().find(|g| g.log_group_name() == Some(name)) {
+        if let Some(group) = out
+            .log_groups()
+            .iter()
+            .find(|g| g.log_group_name() == Some(name))
+        {
             return Ok(Some(group.retention_in_days()));
         }
         match out.next_token() {
@@ -44,7 +56,8 @@ pub async fn find_log_group(client: &aws_sdk_cloudwatchlogs::Client, name: &str)
 /// The ARN of the IAM role named `name`.
 pub async fn find_role_arn(client: &aws_sdk_iam::Client, name: &str) -> Result<Option<String>> {
     let out = client.get_role().role_name(name).send().await;
-    let out = none_if_not_found(out.map_err(|e| aws_error(format!("reading IAM Role ({name})"), e)))?;
+    let out =
+        none_if_not_found(out.map_err(|e| aws_error(format!("reading IAM Role ({name})"), e)))?;
     Ok(out.and_then(|o| o.role).map(|r| r.arn().to_string()))
 }
 
@@ -59,10 +72,15 @@ pub async fn find_usable_key(client: &aws_sdk_kms::Client, key: &str) -> Result<
 }
 
 /// The state of a KMS key (None: gone).
-pub async fn find_key_state(client: &aws_sdk_kms::Client, key: &str) -> Result<Option<aws_sdk_kms::types::KeyState>> {
+pub async fn find_key_state(
+    client: &aws_sdk_kms::Client,
+    key: &str,
+) -> Result<Option<aws_sdk_kms::types::KeyState>> {
     let out = client.describe_key().key_id(key).send().await;
     let out = none_if_not_found(out.map_err(|e| aws_error(format!("reading KMS Key ({key})"), e)))?;
-    Ok(out.and_then(|o| o.key_metadata).and_then(|m| m.key_state().cloned()))
+    Ok(out
+        .and_then(|o| o.key_metadata)
+        .and_then(|m| m.key_state().cloned()))
 }
 
 /// Whether the bucket exists and is ours (HeadBucket: 404 none; 403 someone else's).

@@ -24,7 +24,9 @@ use std::sync::Arc;
 use crate::aws::AwsClients;
 use crate::diag::{AttrPath, Diag};
 use crate::error::{Error, Result};
-use crate::framework::{ApplyRequest, BoxFut, PlanRequest, PlanResponse, ProviderState, ReadResult, Resource};
+use crate::framework::{
+    ApplyRequest, BoxFut, PlanRequest, PlanResponse, ProviderState, ReadResult, Resource,
+};
 use crate::schema::Block;
 use crate::value::Value;
 
@@ -43,9 +45,17 @@ impl Ctx {
     async fn new(state: &ProviderState, region: &str) -> Result<Ctx> {
         let clients = state.clients()?;
         let identity = clients.identity().await?;
-        let region = if region.is_empty() { clients.region().to_string() } else { region.to_string() };
+        let region = if region.is_empty() {
+            clients.region().to_string()
+        } else {
+            region.to_string()
+        };
         Ok(Ctx {
-            scope: naming::Scope { partition: identity.partition, account: identity.account_id, region },
+            scope: naming::Scope {
+                partition: identity.partition,
+                account: identity.account_id,
+                region,
+            },
             clients,
         })
     }
@@ -68,7 +78,10 @@ impl Ctx {
 }
 
 fn result_with(value: Option<Value>, err: Option<Error>) -> ReadResult {
-    ReadResult { value, diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default() }
+    ReadResult {
+        value,
+        diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default(),
+    }
 }
 
 impl Resource for CloudTrailResource {
@@ -94,13 +107,19 @@ impl Resource for CloudTrailResource {
     fn apply<'a>(&'a self, state: &'a ProviderState, req: ApplyRequest) -> BoxFut<'a, ReadResult> {
         Box::pin(async move {
             let prior = req.prior.as_ref().map(TrailState::from_value);
-            let region = prior.as_ref().map(|p| p.home_region.clone()).unwrap_or_default();
+            let region = prior
+                .as_ref()
+                .map(|p| p.home_region.clone())
+                .unwrap_or_default();
             let ctx = match Ctx::new(state, &region).await {
                 Ok(ctx) => ctx,
                 Err(e) => return result_with(req.prior.clone(), Some(e)),
             };
             match (&req.planned, prior) {
-                (None, None) => ReadResult { value: None, diags: Vec::new() },
+                (None, None) => ReadResult {
+                    value: None,
+                    diags: Vec::new(),
+                },
                 (None, Some(prior)) => {
                     let (left, result) = delete::delete(&ctx, prior).await;
                     result_with(left.map(|s| s.to_value()), result.err())

@@ -11,8 +11,12 @@ use super::schema::DEFAULT_RETENTION_DAYS;
 
 /// Control IDs of `CONTROLS.md` that a multi-region, logging trail recording all management
 /// events makes pass (Ruling 14: the service-specific ones are "as cloudtrail_multi_region").
-pub const MULTI_REGION_CONTROLS: &[&str] =
-    &["cloudtrail_multi_region", "apigateway_cloudtrail", "pinpoint_cloudtrail", "lex_cloudtrail"];
+pub const MULTI_REGION_CONTROLS: &[&str] = &[
+    "cloudtrail_multi_region",
+    "apigateway_cloudtrail",
+    "pinpoint_cloudtrail",
+    "lex_cloudtrail",
+];
 pub const KMS_ENCRYPTION: &str = "cloudtrail_kms_encryption";
 pub const LOG_FILE_VALIDATION: &str = "cloudtrail_log_file_validation";
 pub const CLOUDWATCH_LOGS: &str = "cloudtrail_cloudwatch_logs";
@@ -76,7 +80,11 @@ pub struct DataEvents {
 impl DataEvents {
     /// From the `data_events` block list (absent block: none).
     pub fn from_block(v: &Value) -> DataEvents {
-        let block = v.as_list().and_then(|l| l.first()).cloned().unwrap_or(Value::Null);
+        let block = v
+            .as_list()
+            .and_then(|l| l.first())
+            .cloned()
+            .unwrap_or(Value::Null);
         DataEvents {
             s3_object_arns: block.get("s3_object_arns").strings(),
             lambda_function_arns: block.get("lambda_function_arns").strings(),
@@ -106,7 +114,13 @@ impl DataEvents {
         if self.is_empty() {
             return Value::List(Vec::new());
         }
-        let list = |v: &[String]| if v.is_empty() { Value::Null } else { Value::string_list(v.iter().cloned()) };
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                Value::Null
+            } else {
+                Value::string_list(v.iter().cloned())
+            }
+        };
         Value::List(vec![Value::object([
             ("s3_object_arns", list(&self.s3_object_arns)),
             ("lambda_function_arns", list(&self.lambda_function_arns)),
@@ -121,9 +135,6 @@ pub fn strings_like(items: &[String], prior: &Value) -> Value {
     a.sort();
     b.sort();
     if a == b && !prior.is_unknown() {
-        if prior.is_null() && !items.is_empty() {
-            return Value::string_list(items.iter().cloned());
-        }
         return prior.clone();
     }
     if items.is_empty() {
@@ -135,7 +146,7 @@ pub fn strings_like(items: &[String], prior: &Value) -> Value {
 
 /// A string map for state: `prior` when it holds the same entries (null vs `{}`).
 pub fn map_like(items: &BTreeMap<String, String>, prior: &Value) -> Value {
-    if &string_map(prior) == items && !prior.is_unknown() && !(prior.is_null() && !items.is_empty()) {
+    if &string_map(prior) == items && !prior.is_unknown() {
         return prior.clone();
     }
     if items.is_empty() {
@@ -148,7 +159,11 @@ pub fn map_like(items: &BTreeMap<String, String>, prior: &Value) -> Value {
 /// The entries of a `map(string)` value (null: none).
 pub fn string_map(v: &Value) -> BTreeMap<String, String> {
     v.as_map()
-        .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -197,7 +212,9 @@ impl TrailState {
     /// Reads a stored state (or an import skeleton). Missing values become None/false.
     pub fn from_value(v: &Value) -> TrailState {
         TrailState {
-            name: opt_str(v, "name").or_else(|| opt_str(v, "id")).unwrap_or_default(),
+            name: opt_str(v, "name")
+                .or_else(|| opt_str(v, "id"))
+                .unwrap_or_default(),
             home_region: opt_str(v, "home_region").unwrap_or_default(),
             arn: opt_str(v, "arn"),
             s3_bucket_name: opt_str(v, "s3_bucket_name"),
@@ -238,15 +255,28 @@ impl TrailState {
             ("log_group_name", s(&self.log_group_name)),
             ("log_group_arn", s(&self.log_group_arn)),
             ("cloudwatch_role_arn", s(&self.cloudwatch_role_arn)),
-            ("retention_in_days", self.retention_in_days.map(|d| Value::Number(d as f64)).unwrap_or(Value::Null)),
-            ("enable_log_file_validation", self.enable_log_file_validation.map(Value::Bool).unwrap_or(Value::Null)),
+            (
+                "retention_in_days",
+                self.retention_in_days
+                    .map(|d| Value::Number(d as f64))
+                    .unwrap_or(Value::Null),
+            ),
+            (
+                "enable_log_file_validation",
+                self.enable_log_file_validation
+                    .map(Value::Bool)
+                    .unwrap_or(Value::Null),
+            ),
             ("force_destroy", Value::Bool(self.force_destroy)),
             ("sns_topic_name", s(&self.sns_topic_name)),
             ("insight_selectors", self.insight_selectors.clone()),
             ("data_events", self.data_events.clone()),
             ("tags", self.tags.clone()),
             ("is_logging", Value::Bool(self.is_logging)),
-            ("controls_satisfied", Value::string_list(self.controls_satisfied.iter().cloned())),
+            (
+                "controls_satisfied",
+                Value::string_list(self.controls_satisfied.iter().cloned()),
+            ),
             ("created_bucket", Value::Bool(self.created_bucket)),
             ("created_kms_key", Value::Bool(self.created_kms_key)),
         ])
@@ -280,7 +310,9 @@ fn known<'a>(v: &'a Value, name: &str) -> Result<&'a Value> {
     if value.is_wholly_known() {
         Ok(value)
     } else {
-        Err(Error::Internal(format!("\"{name}\" is still unknown at apply time")))
+        Err(Error::Internal(format!(
+            "\"{name}\" is still unknown at apply time"
+        )))
     }
 }
 
@@ -288,16 +320,30 @@ impl Spec {
     pub fn from_plan(planned: &Value, config: &Value) -> Result<Spec> {
         let name = known(planned, "name")?
             .as_str()
-            .ok_or_else(|| Error::config(AttrPath::of("name"), "Missing trail name", "`name` is required."))?
+            .ok_or_else(|| {
+                Error::config(
+                    AttrPath::of("name"),
+                    "Missing trail name",
+                    "`name` is required.",
+                )
+            })?
             .to_string();
         Ok(Spec {
             name,
-            given_bucket: known(config, "s3_bucket_name")?.as_str().map(str::to_string),
+            given_bucket: known(config, "s3_bucket_name")?
+                .as_str()
+                .map(str::to_string),
             given_kms_key: known(config, "kms_key_arn")?.as_str().map(str::to_string),
-            retention_in_days: known(planned, "retention_in_days")?.as_i64().unwrap_or(DEFAULT_RETENTION_DAYS),
-            log_file_validation: known(planned, "enable_log_file_validation")?.as_bool().unwrap_or(true),
+            retention_in_days: known(planned, "retention_in_days")?
+                .as_i64()
+                .unwrap_or(DEFAULT_RETENTION_DAYS),
+            log_file_validation: known(planned, "enable_log_file_validation")?
+                .as_bool()
+                .unwrap_or(true),
             force_destroy: known(planned, "force_destroy")?.as_bool().unwrap_or(false),
-            sns_topic_name: known(planned, "sns_topic_name")?.as_str().map(str::to_string),
+            sns_topic_name: known(planned, "sns_topic_name")?
+                .as_str()
+                .map(str::to_string),
             insight_selectors: known(planned, "insight_selectors")?.strings(),
             data_events: DataEvents::from_block(known(planned, "data_events")?),
             tags: string_map(known(planned, "tags")?),
@@ -321,7 +367,9 @@ mod tests {
         assert_eq!(all.len(), 9);
         assert_eq!(all[0], "cloudtrail_multi_region");
         let given_bucket = TrailFacts::desired(false, false).controls();
-        assert!(!given_bucket.iter().any(|c| c.contains("bucket") || c == LOG_FILE_VALIDATION));
+        assert!(!given_bucket
+            .iter()
+            .any(|c| c.contains("bucket") || c == LOG_FILE_VALIDATION));
         assert!(TrailFacts::default().controls().is_empty());
     }
 
@@ -340,8 +388,17 @@ mod tests {
         assert_eq!(strings_like(&[], &Value::Null), Value::Null);
         let prior = Value::string_list(["b", "a"]);
         assert_eq!(strings_like(&["a".into(), "b".into()], &prior), prior);
-        assert_eq!(map_like(&BTreeMap::new(), &Value::object::<[(&str, Value); 0], &str>([])), Value::Map(BTreeMap::new()));
-        let de = DataEvents { s3_object_arns: vec!["arn:aws:s3".into()], lambda_function_arns: vec![] };
+        assert_eq!(
+            map_like(
+                &BTreeMap::new(),
+                &Value::object::<[(&str, Value); 0], &str>([])
+            ),
+            Value::Map(BTreeMap::new())
+        );
+        let de = DataEvents {
+            s3_object_arns: vec!["arn:aws:s3".into()],
+            lambda_function_arns: vec![],
+        };
         let block = de.to_block(&Value::List(vec![]));
         assert_eq!(DataEvents::from_block(&block), de);
     }

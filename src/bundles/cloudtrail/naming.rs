@@ -55,18 +55,26 @@ pub const ROLE_POLICY: &str = "cloudtrail-to-cloudwatch-logs";
 
 /// The alias that marks the KMS key the resource created for this trail.
 pub fn key_alias(trail: &str) -> String {
-    let clean: String = trail.chars().map(|c| if c == '.' { '_' } else { c }).collect();
+    let clean: String = trail
+        .chars()
+        .map(|c| if c == '.' { '_' } else { c })
+        .collect();
     format!("alias/secbaseline/cloudtrail/{clean}")
 }
 
 /// The description given to a KMS key the resource creates.
 pub fn key_description(trail: &str) -> String {
-    format!("Encrypts the log files of CloudTrail trail {trail} (managed by secbaseline_cloudtrail)")
+    format!(
+        "Encrypts the log files of CloudTrail trail {trail} (managed by secbaseline_cloudtrail)"
+    )
 }
 
 impl Scope {
     pub fn trail_arn(&self, trail: &str) -> String {
-        format!("arn:{}:cloudtrail:{}:{}:trail/{trail}", self.partition, self.region, self.account)
+        format!(
+            "arn:{}:cloudtrail:{}:{}:trail/{trail}",
+            self.partition, self.region, self.account
+        )
     }
 
     pub fn bucket_arn(&self, bucket: &str) -> String {
@@ -75,7 +83,10 @@ impl Scope {
 
     /// The log group's ARN without the `:*` suffix (as `aws_cloudwatch_log_group.arn`).
     pub fn log_group_arn(&self, group: &str) -> String {
-        format!("arn:{}:logs:{}:{}:log-group:{group}", self.partition, self.region, self.account)
+        format!(
+            "arn:{}:logs:{}:{}:log-group:{group}",
+            self.partition, self.region, self.account
+        )
     }
 
     pub fn role_arn(&self, role: &str) -> String {
@@ -103,13 +114,27 @@ mod tests {
     fn bucket_names_are_valid_and_bounded() {
         let long = "My_Org.Trail-".repeat(10);
         for name in ["main", "Org_Trail.prod", long.as_str()] {
-            for bucket in [trail_bucket(name, "123456789012"), access_log_bucket(name, "123456789012")] {
+            for bucket in [
+                trail_bucket(name, "123456789012"),
+                access_log_bucket(name, "123456789012"),
+            ] {
                 assert!((3..=63).contains(&bucket.len()), "{bucket}");
-                assert!(bucket.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{bucket}");
-                assert!(!bucket.contains("--trail") && !bucket.starts_with('-'), "{bucket}");
+                assert!(
+                    bucket
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                    "{bucket}"
+                );
+                assert!(
+                    !bucket.contains("--trail") && !bucket.starts_with('-'),
+                    "{bucket}"
+                );
             }
         }
-        assert_eq!(trail_bucket("Org_Trail", "123456789012"), "org-trail-123456789012-trail");
+        assert_eq!(
+            trail_bucket("Org_Trail", "123456789012"),
+            "org-trail-123456789012-trail"
+        );
     }
 
     #[test]

@@ -48,14 +48,28 @@ fn is_null_in(config: &Value, name: &str) -> Value {
 /// `provider_region` is the region the provider is configured for (None when unknown).
 pub fn plan(req: PlanRequest, provider_region: Option<&str>) -> PlanResponse {
     let Some(proposed) = req.proposed else {
-        return PlanResponse { planned: None, requires_replace: Vec::new(), diags: Vec::new() };
+        return PlanResponse {
+            planned: None,
+            requires_replace: Vec::new(),
+            diags: Vec::new(),
+        };
     };
     let config = &req.config;
     let mut planned = proposed.clone();
     let mut requires_replace = Vec::new();
 
-    default_if_null(&mut planned, config, "retention_in_days", Value::Number(DEFAULT_RETENTION_DAYS as f64));
-    default_if_null(&mut planned, config, "enable_log_file_validation", Value::Bool(true));
+    default_if_null(
+        &mut planned,
+        config,
+        "retention_in_days",
+        Value::Number(DEFAULT_RETENTION_DAYS as f64),
+    );
+    default_if_null(
+        &mut planned,
+        config,
+        "enable_log_file_validation",
+        Value::Bool(true),
+    );
     default_if_null(&mut planned, config, "force_destroy", Value::Bool(false));
     if planned.get("data_events").is_null() {
         planned.set("data_events", Value::List(Vec::new()));
@@ -64,14 +78,19 @@ pub fn plan(req: PlanRequest, provider_region: Option<&str>) -> PlanResponse {
     planned.set("id", name.clone());
     planned.set(
         "log_group_name",
-        name.as_str().map(|n| Value::string(naming::log_group(n))).unwrap_or(Value::Unknown),
+        name.as_str()
+            .map(|n| Value::string(naming::log_group(n)))
+            .unwrap_or(Value::Unknown),
     );
     planned.set("is_logging", Value::Bool(true));
     let created_bucket = is_null_in(config, "s3_bucket_name");
     let created_key = is_null_in(config, "kms_key_arn");
     planned.set("created_bucket", created_bucket.clone());
     planned.set("created_kms_key", created_key.clone());
-    planned.set("controls_satisfied", desired_controls(&planned, &created_bucket));
+    planned.set(
+        "controls_satisfied",
+        desired_controls(&planned, &created_bucket),
+    );
     let region = provider_region.map(Value::string).unwrap_or(Value::Unknown);
 
     match &req.prior {
@@ -88,7 +107,11 @@ pub fn plan(req: PlanRequest, provider_region: Option<&str>) -> PlanResponse {
             }
             planned.set(
                 "access_log_bucket_name",
-                if created_bucket == Value::Bool(false) { Value::Null } else { Value::Unknown },
+                if created_bucket == Value::Bool(false) {
+                    Value::Null
+                } else {
+                    Value::Unknown
+                },
             );
         }
         Some(prior) => {
@@ -108,29 +131,44 @@ pub fn plan(req: PlanRequest, provider_region: Option<&str>) -> PlanResponse {
                     planned.set("s3_bucket_name", Value::Unknown);
                     requires_replace.push(AttrPath::of("s3_bucket_name"));
                 }
-                Value::Null => planned.set("s3_bucket_name", keep_or_unknown(prior, "s3_bucket_name")),
-                given if given != prior.get("s3_bucket_name") || prior.get("created_bucket") != &Value::Bool(false) => {
+                Value::Null => {
+                    planned.set("s3_bucket_name", keep_or_unknown(prior, "s3_bucket_name"))
+                }
+                given
+                    if given != prior.get("s3_bucket_name")
+                        || prior.get("created_bucket") != &Value::Bool(false) =>
+                {
                     requires_replace.push(AttrPath::of("s3_bucket_name"));
                 }
                 _ => {}
             }
             if created_bucket == Value::Bool(true) {
-                planned.set("access_log_bucket_name", keep_or_unknown(prior, "access_log_bucket_name"));
+                planned.set(
+                    "access_log_bucket_name",
+                    keep_or_unknown(prior, "access_log_bucket_name"),
+                );
             } else {
                 planned.set("access_log_bucket_name", Value::Null);
             }
             planned.set("bucket_arn", keep_or_unknown(prior, "bucket_arn"));
-            if requires_replace.iter().any(|p| p == &AttrPath::of("s3_bucket_name")) {
+            if requires_replace
+                .iter()
+                .any(|p| p == &AttrPath::of("s3_bucket_name"))
+            {
                 planned.set("bucket_arn", Value::Unknown);
             }
             // The key changes in place: a created key is kept while healthy; switching to a
             // given key retires the created one, switching back creates a new one.
             if config.get("kms_key_arn").is_null() {
-                let healthy_created =
-                    prior.get("created_kms_key") == &Value::Bool(true) && !prior.get("kms_key_arn").is_null();
+                let healthy_created = prior.get("created_kms_key") == &Value::Bool(true)
+                    && !prior.get("kms_key_arn").is_null();
                 planned.set(
                     "kms_key_arn",
-                    if healthy_created { prior.get("kms_key_arn").clone() } else { Value::Unknown },
+                    if healthy_created {
+                        prior.get("kms_key_arn").clone()
+                    } else {
+                        Value::Unknown
+                    },
                 );
             }
             for attr in ["arn", "log_group_arn", "cloudwatch_role_arn"] {
@@ -141,7 +179,11 @@ pub fn plan(req: PlanRequest, provider_region: Option<&str>) -> PlanResponse {
             }
         }
     }
-    PlanResponse { planned: Some(planned), requires_replace, diags: Vec::new() }
+    PlanResponse {
+        planned: Some(planned),
+        requires_replace,
+        diags: Vec::new(),
+    }
 }
 
 #[cfg(test)]
@@ -158,19 +200,35 @@ mod tests {
     }
 
     fn create(cfg: &Value) -> Value {
-        plan(PlanRequest { prior: None, proposed: Some(cfg.clone()), config: cfg.clone() }, Some("us-east-1"))
-            .planned
-            .expect("planned")
+        plan(
+            PlanRequest {
+                prior: None,
+                proposed: Some(cfg.clone()),
+                config: cfg.clone(),
+            },
+            Some("us-east-1"),
+        )
+        .planned
+        .expect("planned")
     }
 
     /// What read would return for a converged trail created from `cfg`.
     fn converged(cfg: &Value) -> Value {
         let mut v = create(cfg);
         for (k, val) in [
-            ("arn", "arn:aws:cloudtrail:us-east-1:123456789012:trail/main"),
+            (
+                "arn",
+                "arn:aws:cloudtrail:us-east-1:123456789012:trail/main",
+            ),
             ("bucket_arn", "arn:aws:s3:::main-123456789012-trail"),
-            ("log_group_arn", "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main"),
-            ("cloudwatch_role_arn", "arn:aws:iam::123456789012:role/main-CloudTrailToLogs"),
+            (
+                "log_group_arn",
+                "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main",
+            ),
+            (
+                "cloudwatch_role_arn",
+                "arn:aws:iam::123456789012:role/main-CloudTrailToLogs",
+            ),
             ("s3_bucket_name", "main-123456789012-trail"),
             ("access_log_bucket_name", "main-123456789012-access-logs"),
             ("kms_key_arn", "arn:aws:kms:us-east-1:123456789012:key/k"),
@@ -186,7 +244,14 @@ mod tests {
         for (k, val) in cfg.as_map().expect("object") {
             proposed.set(k, val.clone());
         }
-        plan(PlanRequest { prior: Some(prior.clone()), proposed: Some(proposed), config: cfg.clone() }, Some("us-east-1"))
+        plan(
+            PlanRequest {
+                prior: Some(prior.clone()),
+                proposed: Some(proposed),
+                config: cfg.clone(),
+            },
+            Some("us-east-1"),
+        )
     }
 
     #[test]
@@ -194,7 +259,10 @@ mod tests {
         let p = create(&config(&[]));
         assert_eq!(p.get("retention_in_days").as_i64(), Some(365));
         assert_eq!(p.get("enable_log_file_validation"), &Value::Bool(true));
-        assert_eq!(p.get("log_group_name").as_str(), Some("/aws/cloudtrail/main"));
+        assert_eq!(
+            p.get("log_group_name").as_str(),
+            Some("/aws/cloudtrail/main")
+        );
         assert!(p.get("arn").is_unknown() && p.get("s3_bucket_name").is_unknown());
         assert_eq!(p.get("controls_satisfied").strings().len(), 9);
         let given = create(&config(&[("s3_bucket_name", Value::string("mine"))]));
@@ -215,9 +283,17 @@ mod tests {
     fn retention_is_in_place_and_name_replaces() {
         let cfg = config(&[]);
         let prior = converged(&cfg);
-        let resp = update(&prior, &config(&[("retention_in_days", Value::Number(90.0))]));
+        let resp = update(
+            &prior,
+            &config(&[("retention_in_days", Value::Number(90.0))]),
+        );
         assert!(resp.requires_replace.is_empty());
-        assert_eq!(resp.planned.as_ref().map(|p| p.get("retention_in_days").as_i64()), Some(Some(90)));
+        assert_eq!(
+            resp.planned
+                .as_ref()
+                .map(|p| p.get("retention_in_days").as_i64()),
+            Some(Some(90))
+        );
         let resp = update(&prior, &Value::object([("name", Value::string("other"))]));
         assert_eq!(resp.requires_replace, vec![AttrPath::of("name")]);
     }
@@ -228,7 +304,10 @@ mod tests {
         let mut prior = converged(&cfg);
         prior.set("is_logging", Value::Bool(false));
         prior.set("log_group_arn", Value::Null);
-        prior.set("controls_satisfied", Value::string_list(["cloudtrail_kms_encryption"]));
+        prior.set(
+            "controls_satisfied",
+            Value::string_list(["cloudtrail_kms_encryption"]),
+        );
         let planned = update(&prior, &cfg).planned.expect("planned");
         assert_eq!(planned.get("is_logging"), &Value::Bool(true));
         assert!(planned.get("log_group_arn").is_unknown());
@@ -240,7 +319,11 @@ mod tests {
         let cfg = config(&[]);
         let prior = converged(&cfg);
         let resp = plan(
-            PlanRequest { prior: Some(prior.clone()), proposed: Some(prior), config: cfg },
+            PlanRequest {
+                prior: Some(prior.clone()),
+                proposed: Some(prior),
+                config: cfg,
+            },
             Some("eu-west-1"),
         );
         assert_eq!(resp.requires_replace, vec![AttrPath::of("home_region")]);

@@ -75,7 +75,10 @@ pub fn access_log_bucket(scope: &Scope, log_bucket: &str, source_bucket: &str) -
 
 /// The KMS key policy CloudTrail needs: encrypt for this trail, let the account decrypt.
 pub fn kms_key(scope: &Scope, trail_arn: &str) -> String {
-    let context = format!("arn:{}:cloudtrail:*:{}:trail/*", scope.partition, scope.account);
+    let context = format!(
+        "arn:{}:cloudtrail:*:{}:trail/*",
+        scope.partition, scope.account
+    );
     json!({
         "Version": "2012-10-17",
         "Id": "secbaseline-cloudtrail",
@@ -155,7 +158,9 @@ pub fn role_permissions(scope: &Scope, log_group: &str) -> String {
 
 /// True when a bucket policy allows anything to everyone without a condition (Ruling 14).
 pub fn grants_public_access(policy: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<Json>(policy) else { return true };
+    let Ok(doc) = serde_json::from_str::<Json>(policy) else {
+        return true;
+    };
     let statements = match &doc["Statement"] {
         Json::Array(items) => items.clone(),
         Json::Null => Vec::new(),
@@ -178,7 +183,11 @@ mod tests {
     use super::*;
 
     fn scope() -> Scope {
-        Scope { partition: "aws".into(), account: "123456789012".into(), region: "us-east-1".into() }
+        Scope {
+            partition: "aws".into(),
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+        }
     }
 
     #[test]
@@ -186,10 +195,20 @@ mod tests {
         let arn = scope().trail_arn("main");
         let doc = trail_bucket(&scope(), "b-123456789012-trail", &arn);
         let v: Json = serde_json::from_str(&doc).expect("json");
-        assert_eq!(v["Statement"][0]["Condition"]["StringEquals"]["aws:SourceArn"], arn.as_str());
-        assert_eq!(v["Statement"][1]["Resource"], "arn:aws:s3:::b-123456789012-trail/AWSLogs/123456789012/*");
+        assert_eq!(
+            v["Statement"][0]["Condition"]["StringEquals"]["aws:SourceArn"],
+            arn.as_str()
+        );
+        assert_eq!(
+            v["Statement"][1]["Resource"],
+            "arn:aws:s3:::b-123456789012-trail/AWSLogs/123456789012/*"
+        );
         assert!(!grants_public_access(&doc));
-        assert!(!grants_public_access(&access_log_bucket(&scope(), "l", "b")));
+        assert!(!grants_public_access(&access_log_bucket(
+            &scope(),
+            "l",
+            "b"
+        )));
     }
 
     #[test]
@@ -205,7 +224,13 @@ mod tests {
     fn key_policy_lets_only_this_trail_encrypt() {
         let arn = scope().trail_arn("main");
         let v: Json = serde_json::from_str(&kms_key(&scope(), &arn)).expect("json");
-        assert_eq!(v["Statement"][1]["Condition"]["StringEquals"]["aws:SourceArn"], arn.as_str());
-        assert_eq!(v["Statement"][3]["Condition"]["StringEquals"]["kms:CallerAccount"], "123456789012");
+        assert_eq!(
+            v["Statement"][1]["Condition"]["StringEquals"]["aws:SourceArn"],
+            arn.as_str()
+        );
+        assert_eq!(
+            v["Statement"][3]["Condition"]["StringEquals"]["kms:CallerAccount"],
+            "123456789012"
+        );
     }
 }

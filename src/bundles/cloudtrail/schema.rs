@@ -87,16 +87,22 @@ pub fn schema() -> Block {
 pub fn is_trail_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     (3..=128).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
-        && !bytes.windows(2).any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
+        && !bytes
+            .windows(2)
+            .any(|w| !w[0].is_ascii_alphanumeric() && !w[1].is_ascii_alphanumeric())
 }
 
 /// True for a bucket name S3 accepts (general purpose buckets).
 pub fn is_bucket_name(name: &str) -> bool {
     (3..=63).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
         && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -104,7 +110,9 @@ pub fn is_bucket_name(name: &str) -> bool {
 /// Checks arguments beyond their types. Unknown values pass (checked again at apply by AWS).
 pub fn validate(config: &Value) -> Vec<Diag> {
     let mut diags = Vec::new();
-    let mut bad = |attr: AttrPath, summary: &str, detail: String| diags.push(Diag::error(summary, detail, Some(attr)));
+    let mut bad = |attr: AttrPath, summary: &str, detail: String| {
+        diags.push(Diag::error(summary, detail, Some(attr)))
+    };
 
     if let Some(name) = config.get("name").as_str() {
         if !is_trail_name(name) {
@@ -138,7 +146,12 @@ pub fn validate(config: &Value) -> Vec<Diag> {
         }
     }
     if let Some(topic) = config.get("sns_topic_name").as_str() {
-        if topic.is_empty() || topic.len() > 256 || !topic.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if topic.is_empty()
+            || topic.len() > 256
+            || !topic
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             bad(AttrPath::of("sns_topic_name"), "Invalid SNS topic name", format!("\"{topic}\" is not an SNS topic name (1–256 letters, digits, `-`, `_`); give the name, not the ARN."));
         }
     }
@@ -146,7 +159,11 @@ pub fn validate(config: &Value) -> Vec<Diag> {
         for (i, item) in items.iter().enumerate() {
             if let Some(t) = item.as_str() {
                 if !INSIGHT_TYPES.contains(&t) {
-                    bad(AttrPath::of("insight_selectors").index(i as i64), "Invalid insight type", format!("\"{t}\" is not one of {INSIGHT_TYPES:?}."));
+                    bad(
+                        AttrPath::of("insight_selectors").index(i as i64),
+                        "Invalid insight type",
+                        format!("\"{t}\" is not one of {INSIGHT_TYPES:?}."),
+                    );
                 }
             }
         }
@@ -154,11 +171,20 @@ pub fn validate(config: &Value) -> Vec<Diag> {
     if let Some(blocks) = config.get("data_events").as_list() {
         for (b, block) in blocks.iter().enumerate() {
             for (attr, prefix) in [("s3_object_arns", "arn:"), ("lambda_function_arns", "arn:")] {
-                for (i, item) in block.get(attr).as_list().unwrap_or_default().iter().enumerate() {
+                for (i, item) in block
+                    .get(attr)
+                    .as_list()
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
                     if let Some(arn) = item.as_str() {
                         if !arn.starts_with(prefix) {
                             bad(
-                                AttrPath::of("data_events").index(b as i64).attr(attr).index(i as i64),
+                                AttrPath::of("data_events")
+                                    .index(b as i64)
+                                    .attr(attr)
+                                    .index(i as i64),
                                 "Invalid ARN in data_events",
                                 format!("\"{arn}\" is not an ARN."),
                             );
@@ -180,7 +206,15 @@ mod tests {
         for ok in ["main", "org-trail.prod_1", "A1b"] {
             assert!(is_trail_name(ok), "{ok}");
         }
-        for bad in ["ab", "-main", "main-", "a..b", "a_-b", "has space", &"x".repeat(129)] {
+        for bad in [
+            "ab",
+            "-main",
+            "main-",
+            "a..b",
+            "a_-b",
+            "has space",
+            &"x".repeat(129),
+        ] {
             assert!(!is_trail_name(bad), "{bad}");
         }
     }
@@ -190,17 +224,28 @@ mod tests {
         let config = Value::object([
             ("name", Value::string("ok-name")),
             ("retention_in_days", Value::Number(366.0)),
-            ("insight_selectors", Value::string_list(["ApiCallRateInsight", "Nope"])),
+            (
+                "insight_selectors",
+                Value::string_list(["ApiCallRateInsight", "Nope"]),
+            ),
             ("kms_key_arn", Value::string("1234")),
         ]);
-        let paths: Vec<String> =
-            validate(&config).iter().filter_map(|d| d.path.as_ref().map(|p| p.to_string())).collect();
-        assert_eq!(paths, ["kms_key_arn", "retention_in_days", "insight_selectors[1]"]);
+        let paths: Vec<String> = validate(&config)
+            .iter()
+            .filter_map(|d| d.path.as_ref().map(|p| p.to_string()))
+            .collect();
+        assert_eq!(
+            paths,
+            ["kms_key_arn", "retention_in_days", "insight_selectors[1]"]
+        );
     }
 
     #[test]
     fn unknown_values_pass() {
-        let config = Value::object([("name", Value::Unknown), ("retention_in_days", Value::Unknown)]);
+        let config = Value::object([
+            ("name", Value::Unknown),
+            ("retention_in_days", Value::Unknown),
+        ]);
         assert!(validate(&config).is_empty());
     }
 }
