@@ -30,12 +30,15 @@ fn assessment_config(body: &str) -> String {
 
 fn seed_apigateway(emu: &Emulator) -> Value {
     let out = emu.python(include_str!("seeds/apigateway.py"));
-    serde_json::from_str(out.trim().lines().last().unwrap_or_default()).expect("seed prints its ids as JSON")
+    serde_json::from_str(out.trim().lines().last().unwrap_or_default())
+        .expect("seed prints its ids as JSON")
 }
 
 fn seed_logging(emu: &Emulator) {
-    let patterns: Vec<(String, String)> =
-        CIS_ALARMS.iter().map(|a| (a.meta().id.to_string(), a.pattern.to_string())).collect();
+    let patterns: Vec<(String, String)> = CIS_ALARMS
+        .iter()
+        .map(|a| (a.meta().id.to_string(), a.pattern.to_string()))
+        .collect();
     let script = format!(
         "CIS_PATTERNS = json.loads({:?})\n{}",
         serde_json::to_string(&patterns).expect("patterns serialize"),
@@ -45,26 +48,46 @@ fn seed_logging(emu: &Emulator) {
 }
 
 fn findings(ws: &Workspace) -> Vec<Value> {
-    ws.output_json("findings").as_array().cloned().expect("findings is a list")
+    ws.output_json("findings")
+        .as_array()
+        .cloned()
+        .expect("findings is a list")
 }
 
 /// Statuses of a control's findings whose resource id contains `needle`.
 fn statuses(findings: &[Value], control: &str, needle: &str) -> Vec<String> {
     findings
         .iter()
-        .filter(|f| f["control_id"] == control && f["resource_id"].as_str().is_some_and(|r| r.contains(needle)))
+        .filter(|f| {
+            f["control_id"] == control
+                && f["resource_id"]
+                    .as_str()
+                    .is_some_and(|r| r.contains(needle))
+        })
         .map(|f| f["status"].as_str().unwrap_or_default().to_string())
         .collect()
 }
 
 fn expect(findings: &[Value], control: &str, needle: &str, status: &str) {
     let got = statuses(findings, control, needle);
-    assert!(!got.is_empty(), "{control}: no finding for a resource matching {needle:?}; findings of the control: {:#?}",
-        findings.iter().filter(|f| f["control_id"] == control).collect::<Vec<_>>());
+    assert!(
+        !got.is_empty(),
+        "{control}: no finding for a resource matching {needle:?}; findings of the control: {:#?}",
+        findings
+            .iter()
+            .filter(|f| f["control_id"] == control)
+            .collect::<Vec<_>>()
+    );
     match status {
-        "FAIL" => assert!(got.iter().any(|s| s == "FAIL") && got.iter().all(|s| s == "FAIL" || s == "NOT_APPLICABLE"),
-            "{control} on {needle}: expected FAIL, got {got:?}"),
-        _ => assert!(got.iter().all(|s| s == status), "{control} on {needle}: expected all {status}, got {got:?}"),
+        "FAIL" => assert!(
+            got.iter().any(|s| s == "FAIL")
+                && got.iter().all(|s| s == "FAIL" || s == "NOT_APPLICABLE"),
+            "{control} on {needle}: expected FAIL, got {got:?}"
+        ),
+        _ => assert!(
+            got.iter().all(|s| s == status),
+            "{control} on {needle}: expected all {status}, got {got:?}"
+        ),
     }
 }
 
@@ -73,8 +96,12 @@ fn apigateway_controls_judge_exactly_the_insecure_resources_then_the_account_bas
     let emu = Emulator::start();
     let ids = seed_apigateway(&emu);
     let id = |k: &str| ids[k].as_str().expect("seeded id").to_string();
-    let (secure_rest, insecure_rest, secure_http, insecure_http) =
-        (id("secure_rest"), id("insecure_rest"), id("secure_http"), id("insecure_http"));
+    let (secure_rest, insecure_rest, secure_http, insecure_http) = (
+        id("secure_rest"),
+        id("insecure_rest"),
+        id("secure_http"),
+        id("insecure_http"),
+    );
 
     let ws = Workspace::new(&emu, &assessment_config("services = [\"apigateway\"]"));
     ws.apply().assert_success();
@@ -93,40 +120,85 @@ fn apigateway_controls_judge_exactly_the_insecure_resources_then_the_account_bas
         expect(&f, control, &secure_rest, "PASS");
         expect(&f, control, &insecure_rest, "FAIL");
     }
-    for control in ["apigateway_v2_access_logging", "apigateway_v2_route_authorization", "apigateway_v2_private_integration_tls"] {
+    for control in [
+        "apigateway_v2_access_logging",
+        "apigateway_v2_route_authorization",
+        "apigateway_v2_private_integration_tls",
+    ] {
         expect(&f, control, &secure_http, "PASS");
         expect(&f, control, &insecure_http, "FAIL");
     }
-    for (api_id, status) in [(&secure_rest, "PASS"), (&insecure_rest, "FAIL"), (&secure_http, "PASS"), (&insecure_http, "FAIL")] {
+    for (api_id, status) in [
+        (&secure_rest, "PASS"),
+        (&insecure_rest, "FAIL"),
+        (&secure_http, "PASS"),
+        (&insecure_http, "FAIL"),
+    ] {
         expect(&f, "apigateway_stage_variables_no_secrets", api_id, status);
         expect(&f, "apigateway_stage_alarms", api_id, status);
     }
     expect(&f, "apigateway_domain_tls", "secure.example.com", "PASS");
     expect(&f, "apigateway_domain_tls", "legacy.example.com", "FAIL");
-    expect(&f, "apigateway_iam_least_privilege", "apigw-read-one", "PASS");
-    expect(&f, "apigateway_iam_least_privilege", "apigw-everything", "FAIL");
-    for control in ["apigateway_cloudtrail", "apigateway_config_recording", "apigateway_config_rules"] {
+    expect(
+        &f,
+        "apigateway_iam_least_privilege",
+        "apigw-read-one",
+        "PASS",
+    );
+    expect(
+        &f,
+        "apigateway_iam_least_privilege",
+        "apigw-everything",
+        "FAIL",
+    );
+    for control in [
+        "apigateway_cloudtrail",
+        "apigateway_config_recording",
+        "apigateway_config_rules",
+    ] {
         expect(&f, control, "123456789012", "FAIL");
     }
     // Secrets in stage variables are named, never printed.
     let text = serde_json::to_string(&f).expect("findings serialize");
-    assert!(!text.contains("hunter2-plain") && !text.contains("s3cr3t-t0ken-value") && !text.contains("AKIAABCDEFGHIJKLMNOP"));
+    assert!(
+        !text.contains("hunter2-plain")
+            && !text.contains("s3cr3t-t0ken-value")
+            && !text.contains("AKIAABCDEFGHIJKLMNOP")
+    );
     // Messages name the resource by its human name.
-    assert!(f.iter().any(|x| x["control_id"] == "apigateway_rest_xray_tracing"
-        && x["status"] == "FAIL" && x["message"].as_str().is_some_and(|m| m.contains("insecure-rest") && m.contains("dev"))));
+    assert!(f
+        .iter()
+        .any(|x| x["control_id"] == "apigateway_rest_xray_tracing"
+            && x["status"] == "FAIL"
+            && x["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("insecure-rest") && m.contains("dev"))));
 
     // SARIF 2.1.0 with a result per FAIL.
-    let sarif: Value = serde_json::from_str(ws.output_json("sarif").as_str().expect("sarif string")).expect("sarif JSON");
+    let sarif: Value =
+        serde_json::from_str(ws.output_json("sarif").as_str().expect("sarif string"))
+            .expect("sarif JSON");
     assert_eq!(sarif["version"], "2.1.0");
     let fails = f.iter().filter(|x| x["status"] == "FAIL").count();
-    assert!(sarif["runs"][0]["results"].as_array().is_some_and(|r| r.len() >= fails));
+    assert!(sarif["runs"][0]["results"]
+        .as_array()
+        .is_some_and(|r| r.len() >= fails));
 
     // A compliant trail, recorder, rules and CIS alarms make the account controls pass.
     seed_logging(&emu);
-    let ws = Workspace::new(&emu, &assessment_config("services = [\"apigateway\", \"cloudtrail\", \"config\", \"cloudwatch\"]"));
+    let ws = Workspace::new(
+        &emu,
+        &assessment_config(
+            "services = [\"apigateway\", \"cloudtrail\", \"config\", \"cloudwatch\"]",
+        ),
+    );
     ws.apply().assert_success();
     let f = findings(&ws);
-    for control in ["apigateway_cloudtrail", "apigateway_config_recording", "apigateway_config_rules"] {
+    for control in [
+        "apigateway_cloudtrail",
+        "apigateway_config_recording",
+        "apigateway_config_rules",
+    ] {
         expect(&f, control, "123456789012", "PASS");
     }
     let account_controls: Vec<&str> = secbaseline_engine::rules::catalogue()
@@ -135,11 +207,18 @@ fn apigateway_controls_judge_exactly_the_insecure_resources_then_the_account_bas
         .filter(|m| ["cloudtrail", "config", "cloudwatch"].contains(&m.service.key()))
         .map(|m| m.id)
         .collect();
-    assert_eq!(account_controls.len(), 22, "the account logging section has 22 controls");
+    assert_eq!(
+        account_controls.len(),
+        22,
+        "the account logging section has 22 controls"
+    );
     for control in account_controls {
         let mine: Vec<&Value> = f.iter().filter(|x| x["control_id"] == control).collect();
         assert!(!mine.is_empty(), "{control}: no finding");
-        assert!(mine.iter().all(|x| x["status"] == "PASS"), "{control} should pass on the compliant baseline: {mine:#?}");
+        assert!(
+            mine.iter().all(|x| x["status"] == "PASS"),
+            "{control} should pass on the compliant baseline: {mine:#?}"
+        );
     }
 }
 
@@ -149,13 +228,25 @@ fn fail_on_high_stops_the_plan_and_exemptions_turn_fails_into_exempted() {
     let ids = seed_apigateway(&emu);
     let insecure_rest = ids["insecure_rest"].as_str().expect("id").to_string();
 
-    let ws = Workspace::new(&emu, &assessment_config("services = [\"apigateway\"]\nfail_on = \"high\""));
+    let ws = Workspace::new(
+        &emu,
+        &assessment_config("services = [\"apigateway\"]\nfail_on = \"high\""),
+    );
     let out = ws.plan();
     out.assert_failure();
     let text = out.combined();
-    assert!(text.contains("Control apigateway_rest_resource_policy_public failed (high"), "{text}");
-    assert!(text.contains("Control apigateway_stage_variables_no_secrets failed (high"), "{text}");
-    assert!(!text.contains("Control apigateway_rest_xray_tracing failed (low"), "low controls must not gate: {text}");
+    assert!(
+        text.contains("Control apigateway_rest_resource_policy_public failed (high"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Control apigateway_stage_variables_no_secrets failed (high"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Control apigateway_rest_xray_tracing failed (low"),
+        "low controls must not gate: {text}"
+    );
 
     let exempt = format!(
         r#"services = ["apigateway"]
@@ -167,10 +258,19 @@ exemptions = [
     let ws = Workspace::new(&emu, &assessment_config(&exempt));
     ws.apply().assert_success();
     let f = findings(&ws);
-    expect(&f, "apigateway_rest_resource_policy_public", &insecure_rest, "EXEMPTED");
+    expect(
+        &f,
+        "apigateway_rest_resource_policy_public",
+        &insecure_rest,
+        "EXEMPTED",
+    );
     expect(&f, "apigateway_rest_waf", &insecure_rest, "FAIL");
-    assert!(f.iter().any(|x| x["control_id"] == "apigateway_rest_waf" && x["status"] == "FAIL"
-        && x["message"].as_str().is_some_and(|m| m.contains("expired"))), "an expired exemption says so");
+    assert!(
+        f.iter().any(|x| x["control_id"] == "apigateway_rest_waf"
+            && x["status"] == "FAIL"
+            && x["message"].as_str().is_some_and(|m| m.contains("expired"))),
+        "an expired exemption says so"
+    );
 }
 
 #[test]
@@ -181,14 +281,25 @@ fn a_service_that_cannot_be_read_is_error_with_a_warning_never_pass() {
         "max_retries = 0",
         "max_retries = 0\n  endpoints {\n    apigatewayv2 = \"http://127.0.0.1:9\"\n  }",
     );
-    let config = assessment_config("services = [\"apigateway\"]").replace(PROVIDER, &provider_override);
+    let config =
+        assessment_config("services = [\"apigateway\"]").replace(PROVIDER, &provider_override);
     let ws = Workspace::new(&emu, &config);
     let out = ws.apply();
     out.assert_success();
-    assert!(out.combined().contains("could not be evaluated (ERROR)"), "{}", out.combined());
+    assert!(
+        out.combined().contains("could not be evaluated (ERROR)"),
+        "{}",
+        out.combined()
+    );
     let f = findings(&ws);
-    let v2: Vec<&Value> = f.iter().filter(|x| x["control_id"] == "apigateway_v2_route_authorization").collect();
-    assert!(!v2.is_empty() && v2.iter().all(|x| x["status"] == "ERROR"), "{v2:#?}");
+    let v2: Vec<&Value> = f
+        .iter()
+        .filter(|x| x["control_id"] == "apigateway_v2_route_authorization")
+        .collect();
+    assert!(
+        !v2.is_empty() && v2.iter().all(|x| x["status"] == "ERROR"),
+        "{v2:#?}"
+    );
     assert_eq!(ws.output_json("passed"), Value::Bool(false));
 }
 
@@ -208,7 +319,11 @@ fn bad_inputs_get_diagnostics_on_their_attributes() {
         let ws = Workspace::offline(&assessment_config(body));
         let out = ws.run(&["validate", "-no-color"]);
         out.assert_failure();
-        assert!(out.combined().contains(summary), "{body}: expected {summary:?} in {}", out.combined());
+        assert!(
+            out.combined().contains(summary),
+            "{body}: expected {summary:?} in {}",
+            out.combined()
+        );
         assert!(!out.combined().contains("panicked"));
     }
 }

@@ -283,6 +283,8 @@ mod tests {
         assert!(host_takes_no_prefix("http://localhost:4566/"));
         assert!(host_takes_no_prefix("http://[::1]:4566"));
         assert!(!host_takes_no_prefix("https://s3-control.example.com"));
-        assert!(!host_takes_no_prefix("https://vpce-1.s3-control.us-east-1.vpce.amazonaws.com"));
+        assert!(!host_takes_no_prefix(
+            "https://vpce-1.s3-control.us-east-1.vpce.amazonaws.com"
+        ));
     }
 }

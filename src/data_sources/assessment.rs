@@ -67,7 +67,12 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     let frameworks = string_list(config, "frameworks");
     let mut selection = Selection::default();
     // Each list is checked on its own so the diagnostic lands on the right attribute.
-    for (name, list) in [("services", &services), ("controls", &controls), ("exclude_controls", &exclude), ("frameworks", &frameworks)] {
+    for (name, list) in [
+        ("services", &services),
+        ("controls", &controls),
+        ("exclude_controls", &exclude),
+        ("frameworks", &frameworks),
+    ] {
         let empty: Vec<String> = Vec::new();
         let args = match name {
             "services" => Selection::parse(list, &empty, &empty, &empty),
@@ -76,13 +81,21 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
             _ => Selection::parse(&empty, &empty, &empty, list),
         };
         if let Err(e) = args {
-            errors.push(Diag::error(format!("Invalid {name}"), e.to_string(), Some(AttrPath::of(name))));
+            errors.push(Diag::error(
+                format!("Invalid {name}"),
+                e.to_string(),
+                Some(AttrPath::of(name)),
+            ));
         }
     }
     if errors.is_empty() {
         match Selection::parse(&services, &controls, &exclude, &frameworks) {
             Ok(s) => selection = s,
-            Err(e) => errors.push(Diag::error("Invalid control selection", e.to_string(), None)),
+            Err(e) => errors.push(Diag::error(
+                "Invalid control selection",
+                e.to_string(),
+                None,
+            )),
         }
     }
 
@@ -115,13 +128,24 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     }
 
     let mut exemptions = Vec::new();
-    for (i, item) in config.get("exemptions").as_list().unwrap_or_default().iter().enumerate() {
+    for (i, item) in config
+        .get("exemptions")
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         if !item.is_wholly_known() {
             continue;
         }
         let field = |n: &str| item.get(n).as_str().unwrap_or("").to_string();
         let expires = item.get("expires").as_str().map(str::to_string);
-        match Exemption::parse(&field("control"), &field("resource"), &field("reason"), expires.as_deref()) {
+        match Exemption::parse(
+            &field("control"),
+            &field("resource"),
+            &field("reason"),
+            expires.as_deref(),
+        ) {
             Ok(e) => exemptions.push(e),
             Err(e) => errors.push(Diag::error(
                 "Invalid exemption",
@@ -147,7 +171,13 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     };
 
     if errors.is_empty() {
-        Ok(Inputs { selection, regions, parameters, exemptions, fail_on })
+        Ok(Inputs {
+            selection,
+            regions,
+            parameters,
+            exemptions,
+            fail_on,
+        })
     } else {
         Err(errors)
     }
@@ -155,7 +185,10 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
 
 /// Finds which parameter key an error message is about, to point the diagnostic at it.
 fn parameter_key_of(message: &str, parameters: &BTreeMap<String, String>) -> Option<String> {
-    parameters.keys().find(|k| message.contains(k.as_str())).cloned()
+    parameters
+        .keys()
+        .find(|k| message.contains(k.as_str()))
+        .cloned()
 }
 
 fn finding_value(f: &Finding) -> Value {
@@ -169,7 +202,10 @@ fn finding_value(f: &Finding) -> Value {
         ("region", Value::string(&f.region)),
         ("message", Value::string(&f.message)),
         ("remediation", Value::string(&f.remediation)),
-        ("frameworks", Value::string_list(f.frameworks.iter().cloned())),
+        (
+            "frameworks",
+            Value::string_list(f.frameworks.iter().cloned()),
+        ),
         ("remediated_by", Value::opt_string(f.remediated_by.clone())),
         ("address", Value::opt_string(f.address.clone())),
     ])
@@ -198,7 +234,12 @@ pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
             _ => {}
         }
     }
-    let gating: BTreeSet<&str> = result.gate.failing_controls.iter().map(String::as_str).collect();
+    let gating: BTreeSet<&str> = result
+        .gate
+        .failing_controls
+        .iter()
+        .map(String::as_str)
+        .collect();
     let mut diags = Vec::new();
     for (control, failures) in by_control {
         let first = failures[0];
@@ -228,7 +269,11 @@ pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
         }
     }
     for (control, errs) in errors {
-        let detail: Vec<String> = errs.iter().take(5).map(|f| format!("- {} ({}): {}", f.resource_id, f.region, f.message)).collect();
+        let detail: Vec<String> = errs
+            .iter()
+            .take(5)
+            .map(|f| format!("- {} ({}): {}", f.resource_id, f.region, f.message))
+            .collect();
         diags.push(Diag::warning(
             format!("Control {control} could not be evaluated (ERROR)"),
             format!("{}\n\nThe control is reported as ERROR, never as PASS. Grant the missing permission or exclude the control.", detail.join("\n")),
@@ -239,18 +284,33 @@ pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
 }
 
 /// Builds the data source's state from an assessment.
-pub fn state_value(config: &Value, id: String, result: &assessment::Assessment, sarif: String, fail_on: FailOn) -> Value {
+pub fn state_value(
+    config: &Value,
+    id: String,
+    result: &assessment::Assessment,
+    sarif: String,
+    fail_on: FailOn,
+) -> Value {
     let mut state = config.clone();
     let summary = &result.summary;
     state.set("id", Value::string(id));
-    state.set("findings", Value::List(result.findings.iter().map(finding_value).collect()));
+    state.set(
+        "findings",
+        Value::List(result.findings.iter().map(finding_value).collect()),
+    );
     state.set(
         "summary",
         Value::object([
             ("total", Value::Number(summary.total as f64)),
             (
                 "by_status",
-                Value::Map(summary.by_status.iter().map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64))).collect()),
+                Value::Map(
+                    summary
+                        .by_status
+                        .iter()
+                        .map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64)))
+                        .collect(),
+                ),
             ),
             (
                 "by_severity",
@@ -261,7 +321,14 @@ pub fn state_value(config: &Value, id: String, result: &assessment::Assessment, 
                         .map(|(sev, counts)| {
                             (
                                 sev.as_str().to_string(),
-                                Value::Map(counts.iter().map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64))).collect()),
+                                Value::Map(
+                                    counts
+                                        .iter()
+                                        .map(|(s, n)| {
+                                            (s.as_str().to_string(), Value::Number(*n as f64))
+                                        })
+                                        .collect(),
+                                ),
                             )
                         })
                         .collect(),
@@ -270,7 +337,10 @@ pub fn state_value(config: &Value, id: String, result: &assessment::Assessment, 
         ]),
     );
     state.set("passed", Value::Bool(passed(&result.findings, fail_on)));
-    state.set("score", summary.score.map(Value::Number).unwrap_or(Value::Null));
+    state.set(
+        "score",
+        summary.score.map(Value::Number).unwrap_or(Value::Null),
+    );
     state.set("sarif", Value::String(sarif));
     state
 }
@@ -329,10 +399,24 @@ impl DataSource for AssessmentDataSource {
                 Ok(i) => i,
                 Err(e) => return ReadResult::error(e),
             };
-            let regions = if inputs.regions.is_empty() { vec![clients.region().to_string()] } else { inputs.regions.clone() };
-            let params = match Params::from_map(&inputs.parameters, time::OffsetDateTime::now_utc()) {
+            let regions = if inputs.regions.is_empty() {
+                vec![clients.region().to_string()]
+            } else {
+                inputs.regions.clone()
+            };
+            let params = match Params::from_map(&inputs.parameters, time::OffsetDateTime::now_utc())
+            {
                 Ok(p) => p,
-                Err(e) => return ReadResult { value: None, diags: vec![Diag::error("Invalid parameters", e.to_string(), Some(AttrPath::of("parameters")))] },
+                Err(e) => {
+                    return ReadResult {
+                        value: None,
+                        diags: vec![Diag::error(
+                            "Invalid parameters",
+                            e.to_string(),
+                            Some(AttrPath::of("parameters")),
+                        )],
+                    }
+                }
             };
             let sources = assessment::required_sources(&inputs.selection);
             let calls = CallCounter::default();
@@ -347,13 +431,20 @@ impl DataSource for AssessmentDataSource {
             )
             .await;
             tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
-            let request = Request { selection: inputs.selection.clone(), exemptions: inputs.exemptions, fail_on: inputs.fail_on };
+            let request = Request {
+                selection: inputs.selection.clone(),
+                exemptions: inputs.exemptions,
+                fail_on: inputs.fail_on,
+            };
             let result = assessment::assess(&facts, &params, &request);
             let sarif = serde_json::to_string(&result.sarif(&inputs.selection)).unwrap_or_default();
             let id = format!("{}:{}", identity.account_id, regions.join(","));
             let diags = diagnostics(&result);
             let value = state_value(&config, id, &result, sarif, inputs.fail_on);
-            ReadResult { value: Some(value), diags }
+            ReadResult {
+                value: Some(value),
+                diags,
+            }
         })
     }
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use secbaseline_engine::facts::{
-    AccessAnalyzerFacts, ApiGatewayFacts, ApiGatewayV2Facts, CloudTrailFacts, CloudWatchFacts, Collected,
-    ConfigFacts, Facts, IamFacts, LexFacts, LogsFacts, PinpointFacts, PublicAccessBlock, Source,
+    AccessAnalyzerFacts, ApiGatewayFacts, ApiGatewayV2Facts, CloudTrailFacts, CloudWatchFacts,
+    Collected, ConfigFacts, Facts, IamFacts, LexFacts, LogsFacts, PinpointFacts, PublicAccessBlock,
+    Source,
 };
 
 use crate::aws::AwsClients;
@@ -36,22 +37,40 @@ fn is_global(source: Source) -> bool {
 }
 
 /// Runs the collector of one source in one region.
-async fn collect_one(clients: &AwsClients, account: &str, region: &str, source: Source, calls: &CallCounter) -> SourceFacts {
+async fn collect_one(
+    clients: &AwsClients,
+    account: &str,
+    region: &str,
+    source: Source,
+    calls: &CallCounter,
+) -> SourceFacts {
     use crate::live;
     match source {
-        Source::ApiGateway => SourceFacts::ApiGateway(live::apigateway::collect(clients, region, calls).await),
-        Source::ApiGatewayV2 => SourceFacts::ApiGatewayV2(live::apigatewayv2::collect(clients, region, calls).await),
-        Source::Iam => SourceFacts::Iam(live::iam::collect(clients, region, calls).await),
-        Source::AccessAnalyzer => {
-            SourceFacts::AccessAnalyzer(live::access_analyzer::collect(clients, region, calls).await)
+        Source::ApiGateway => {
+            SourceFacts::ApiGateway(live::apigateway::collect(clients, region, calls).await)
         }
-        Source::Pinpoint => SourceFacts::Pinpoint(live::pinpoint::collect(clients, region, calls).await),
+        Source::ApiGatewayV2 => {
+            SourceFacts::ApiGatewayV2(live::apigatewayv2::collect(clients, region, calls).await)
+        }
+        Source::Iam => SourceFacts::Iam(live::iam::collect(clients, region, calls).await),
+        Source::AccessAnalyzer => SourceFacts::AccessAnalyzer(
+            live::access_analyzer::collect(clients, region, calls).await,
+        ),
+        Source::Pinpoint => {
+            SourceFacts::Pinpoint(live::pinpoint::collect(clients, region, calls).await)
+        }
         Source::Lex => SourceFacts::Lex(live::lex::collect(clients, region, calls).await),
-        Source::CloudTrail => SourceFacts::CloudTrail(live::cloudtrail::collect(clients, region, calls).await),
+        Source::CloudTrail => {
+            SourceFacts::CloudTrail(live::cloudtrail::collect(clients, region, calls).await)
+        }
         Source::Config => SourceFacts::Config(live::config::collect(clients, region, calls).await),
-        Source::CloudWatch => SourceFacts::CloudWatch(live::cloudwatch::collect(clients, region, calls).await),
+        Source::CloudWatch => {
+            SourceFacts::CloudWatch(live::cloudwatch::collect(clients, region, calls).await)
+        }
         Source::Logs => SourceFacts::Logs(live::logs::collect(clients, region, calls).await),
-        Source::S3Account => SourceFacts::S3Account(live::s3account::collect(clients, account, calls).await),
+        Source::S3Account => {
+            SourceFacts::S3Account(live::s3account::collect(clients, account, calls).await)
+        }
     }
 }
 
@@ -93,11 +112,17 @@ pub async fn gather(
     let mut pending: Vec<crate::framework::BoxFut<'_, (String, Arc<SourceFacts>)>> = Vec::new();
     for (region, source) in jobs {
         pending.push(Box::pin(async move {
-            let key = if is_global(source) { "global".to_string() } else { region.clone() };
+            let key = if is_global(source) {
+                "global".to_string()
+            } else {
+                region.clone()
+            };
             let collect = || -> crate::framework::BoxFut<'_, SourceFacts> {
                 Box::pin(collect_one(clients, account, &region, source, calls))
             };
-            let value: Arc<SourceFacts> = cache.get_or_collect(account, &key, &format!("{source:?}"), collect).await;
+            let value: Arc<SourceFacts> = cache
+                .get_or_collect(account, &key, &format!("{source:?}"), collect)
+                .await;
             (region, value)
         }));
     }

@@ -46,8 +46,11 @@ async fn collect_bots(clients: &AwsClients, region: &str, calls: &CallCounter) -
     let lex_ref = &lex;
     // Owned (index, id) pairs: closures over borrowed items would make the future not `Send`
     // for every lifetime, which tonic's handlers require.
-    let indexed_ids: Vec<(usize, String)> =
-        bots.iter().enumerate().map(|(i, b)| (i, b.id.as_known().cloned().unwrap_or_default())).collect();
+    let indexed_ids: Vec<(usize, String)> = bots
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (i, b.id.as_known().cloned().unwrap_or_default()))
+        .collect();
     let alias_ids: Vec<(usize, String)> = stream::iter(indexed_ids)
         .map(|(i, id)| async move {
             let ids = list_alias_ids(lex_ref, region, &id, calls).await?;
