@@ -2,6 +2,7 @@
 //! (`secbaseline_assessment`) and fixes it with bundle resources.
 
 pub mod aws;
+pub mod bundles;
 pub mod collect;
 pub mod data_sources;
 pub mod diag;

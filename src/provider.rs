@@ -30,7 +30,10 @@ impl Registry {
     /// The one list of what this provider offers.
     pub fn new() -> Self {
         let data_sources: Vec<Box<dyn DataSource>> = crate::data_sources::all();
-        let resources: Vec<Box<dyn Resource>> = Vec::new();
+        let resources: Vec<Box<dyn Resource>> = vec![
+            Box::new(crate::bundles::config_rules::ConfigRulesResource),
+            Box::new(crate::bundles::alarms::AlarmsResource),
+        ];
         let functions: Vec<Box<dyn Function>> = Vec::new();
         Registry {
             data_sources: data_sources.into_iter().map(|d| (d.name(), d)).collect(),
