@@ -46,8 +46,10 @@ fn attrs(ws: &Workspace) -> Value {
 /// What exists that the resource could have made.
 const INVENTORY: &str = r#"
 cfg = boto3.client("config"); s3 = boto3.client("s3"); iam = boto3.client("iam")
-rules = {r["ConfigRuleName"]: {"id": r["Source"]["SourceIdentifier"], "params": json.loads(r.get("InputParameters") or "{}")}
-         for r in cfg.describe_config_rules()["ConfigRules"]}
+rules = {}
+for page in cfg.get_paginator("describe_config_rules").paginate():
+    for r in page["ConfigRules"]:
+        rules[r["ConfigRuleName"]] = {"id": r["Source"]["SourceIdentifier"], "params": json.loads(r.get("InputParameters") or "{}")}
 recs = cfg.describe_configuration_recorders()["ConfigurationRecorders"]
 status = cfg.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
 print(json.dumps({

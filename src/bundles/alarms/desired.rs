@@ -23,7 +23,7 @@ pub const STAGE_ALARMS_CONTROL: &str = "apigateway_stage_alarms";
 pub const APIGW_INFIX: &str = "apigw-";
 
 /// One CIS alarm of the catalogue.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cis {
     /// `root_usage`
     pub key: &'static str,

@@ -86,20 +86,10 @@ pub fn plan(req: PlanRequest, lookup: Option<&Lookup>) -> PlanResponse {
                     (None, None) => Value::Unknown,
                 },
             ),
-            (
-                "role_arn",
-                existing
-                    .and_then(|r| r.role_arn.clone())
-                    .map(Value::String)
-                    .unwrap_or(Value::Unknown),
-            ),
-            (
-                "s3_bucket_name",
-                channel
-                    .and_then(|c| c.1.clone())
-                    .map(Value::String)
-                    .unwrap_or(Value::Unknown),
-            ),
+            // Known only after apply on create: a replacement's destroy may delete what
+            // exists now, and Terraform re-plans the create after it.
+            ("role_arn", Value::Unknown),
+            ("s3_bucket_name", Value::Unknown),
         ];
         for (name, default) in defaults {
             if cfg_block.get(name).is_null() {
