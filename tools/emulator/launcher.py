@@ -19,10 +19,16 @@ Extensions (each verified missing or broken in moto 5.2.5; see the comment at ea
   (hardware MFA on, no access keys).
 * IAM Access Analyzer: CreateAnalyzer, ListAnalyzers, GetAnalyzer, DeleteAnalyzer (in memory).
 * Lex V2: Describe/Update/DeleteResourcePolicy on a resource without a policy ->
-  ResourceNotFoundException (404) instead of a 500.
+  ResourceNotFoundException (404) instead of a 500; ListBotAliases / DescribeBotAlias honour
+  botId (moto lists every bot's aliases under each bot).
 * API Gateway v1: client certificates (Generate/Get/GetAll/Update/Delete) and the stage's
   ``clientCertificateId`` (UpdateStage patch ``/clientCertificateId``, shown by GetStage(s)).
 * API Gateway v2: UpdateStage.
+* Smithy RPC v2 CBOR (``/service/<Service>/operation/<Op>``) for CloudWatch, which the Rust SDK
+  speaks and moto does not: translated to and from the awsJson moto serves (``rpcv2_cbor.py``).
+* IAM GetAccountAuthorizationDetails lists only attached AWS managed policies, as AWS does (speed).
+* Lex V2 and Pinpoint: response bodies rewritten to the modelled wire types (timestamps,
+  version strings) so strict SDKs (Rust) can read them.
 
 ``POST /moto-api/reset`` resets moto and the extensions' state alike.
 """
@@ -50,6 +56,7 @@ T0 = time.monotonic()
 
 from werkzeug.serving import make_server  # noqa: E402
 
+import rpcv2_cbor  # noqa: E402  (sibling module: the script's directory is on sys.path)
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -395,6 +402,35 @@ def patch_lex() -> None:
     for name in ("describe_resource_policy", "update_resource_policy", "delete_resource_policy"):
         guard(name)
 
+    # Why: moto's ListBotAliases ignores botId and returns every alias of every bot, and
+    # DescribeBotAlias ignores botId too (a missing alias is a KeyError -> 500). AWS lists only
+    # the bot's aliases and answers ResourceNotFoundException (404) for an alias not in the bot;
+    # lex_conversation_logs judges each alias once, under its own bot.
+    orig_list = lex.LexModelsV2Backend.list_bot_aliases
+
+    def list_bot_aliases(self: Any, bot_id: str, max_results: int) -> Any:
+        summaries, token = orig_list(self, bot_id, max_results)
+        own = {a.id for a in self.bot_aliases.values() if a.bot_id == bot_id}
+        return [s for s in summaries if s["botAliasId"] in own], token
+
+    lex.LexModelsV2Backend.list_bot_aliases = list_bot_aliases  # type: ignore[method-assign]
+
+    class AliasNotFound(JsonRESTError):
+        code = 404
+
+        def __init__(self, message: str) -> None:
+            super().__init__("ResourceNotFoundException", message)
+
+    orig_describe = lex.LexModelsV2Backend.describe_bot_alias
+
+    def describe_bot_alias(self: Any, bot_alias_id: str, bot_id: str) -> Any:
+        alias = self.bot_aliases.get(bot_alias_id)
+        if alias is None or alias.bot_id != bot_id:
+            raise AliasNotFound(f"Bot alias {bot_alias_id} of bot {bot_id} was not found.")
+        return orig_describe(self, bot_alias_id, bot_id)
+
+    lex.LexModelsV2Backend.describe_bot_alias = describe_bot_alias  # type: ignore[method-assign]
+
 
 # ---------------------------------------------------------------------------------------------
 # d1. API Gateway v1 client certificates.
@@ -563,6 +599,26 @@ def patch_iam_managed_policy_cache() -> None:
     iam.IAMBackend._init_aws_policies = _init_aws_policies  # type: ignore[method-assign]
 
 
+# GetAccountAuthorizationDetails with the AWSManagedPolicy filter: AWS lists the AWS managed
+# policies that are attached to something; moto lists all ~1,600 with every version (~6 MB, ~1 s
+# per call). The IAM collector keeps only attached AWS managed policies either way, so this only
+# makes each IAM collection against the emulator cheaper, closer to what AWS sends.
+def patch_iam_authorization_details() -> None:
+    from moto.iam import models as iam
+
+    orig = iam.IAMBackend.get_account_authorization_details
+
+    def get_account_authorization_details(self: Any, policy_filter: list[str]) -> dict[str, Any]:
+        result = orig(self, policy_filter)
+        aws_managed = {id(p) for p in self.aws_managed_policies}
+        result["managed_policies"] = [p for p in result["managed_policies"]
+                                      if id(p) not in aws_managed or p.attachment_count > 0]
+        return result
+
+    iam.IAMBackend.get_account_authorization_details = (  # type: ignore[method-assign]
+        get_account_authorization_details)
+
+
 # Services the product calls; their modules and Flask apps are built in the background after
 # READY, so the first call per service does not pay for it (~0.1-0.5 s each).
 WARM_BACKENDS = ["iam", "sts", "apigateway", "apigatewayv2", "cloudtrail", "config", "cloudwatch",
@@ -580,6 +636,75 @@ def warm_up(dispatcher: Any) -> None:
         log(f"warm-up done in {time.monotonic() - t0:.2f}s")
     except Exception as exc:  # noqa: BLE001 - warm-up is an optimisation only
         log(f"warm-up skipped: {exc!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# e. Wire types of Lex V2 and Pinpoint responses.
+# Why: moto 5.2.5 sends Lex V2 timestamps (creationDateTime, lastUpdatedDateTime, ...) as naive
+# ISO strings and versions (latestBotVersion) as numbers, and Pinpoint's app CreationDate as a
+# number. The service models say epoch seconds, strings and a string; boto3 is lenient, but the
+# Rust SDK rejects the whole response, so ListBots / ListBotAliases / DescribeBotAlias / GetApps
+# could not be read at all. The JSON bodies of those two services are rewritten to the modelled
+# types; nothing else changes.
+# ---------------------------------------------------------------------------------------------
+
+LEX_VERSION_KEYS = {"latestBotVersion", "botVersion", "sourceBotVersion"}
+
+
+def _lex_wire(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _lex_wire(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_lex_wire(v, key) for v in value]
+    if key in LEX_VERSION_KEYS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if (key.endswith("DateTime") or key in ("startDate", "endDate")) and isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return when.timestamp()
+    return value
+
+
+def _pinpoint_wire(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _pinpoint_wire(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_pinpoint_wire(v, key) for v in value]
+    if key.endswith("Date") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def rewrite_json(app: Any, environ: dict[str, Any], start_response: StartResponse,
+                 fix: Callable[[Any], Any]) -> Iterable[bytes]:
+    """Runs moto, then rewrites a JSON response body with ``fix``."""
+    captured: dict[str, Any] = {}
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, headers
+        return lambda _data: None
+
+    chunks = app(environ, capture)
+    try:
+        body = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close:
+            close()
+    headers = captured.get("headers", [])
+    try:
+        if body.strip():
+            body = json.dumps(fix(json.loads(body))).encode()
+    except ValueError:
+        pass  # not JSON: pass through untouched
+    headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+    headers.append(("Content-Length", str(len(body))))
+    start_response(captured.get("status", "500 Internal Server Error"), headers)
+    return [body]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -601,6 +726,8 @@ class SecbaselineApp:
         if path == "/moto-api/reset" and method == "POST":
             STATE.reset()  # then moto resets its own backends below
             return self.moto_app(environ, start_response)
+        if rpcv2_cbor.is_rpcv2_cbor(environ):
+            return rpcv2_cbor.handle(environ, start_response, self.moto_app)
         service, region, key = signing_scope(environ)
         if service == "access-analyzer":
             return handle_access_analyzer(environ, start_response, region,
@@ -608,6 +735,10 @@ class SecbaselineApp:
         if service == "apigateway" and (path == "/clientcertificates"
                                         or path.startswith("/clientcertificates/")):
             return handle_client_certs(environ, start_response, region, account_of(environ, key))
+        if service == "lex":
+            return rewrite_json(self.moto_app, environ, start_response, _lex_wire)
+        if service == "mobiletargeting":
+            return rewrite_json(self.moto_app, environ, start_response, _pinpoint_wire)
         return self.moto_app(environ, start_response)
 
 
@@ -628,6 +759,7 @@ def main() -> None:
     app: Any = dispatcher
     if not args.vanilla:
         patch_iam_managed_policy_cache()
+        patch_iam_authorization_details()
         patch_iam()
         patch_lex()
         patch_apigateway_stage()

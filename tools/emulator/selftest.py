@@ -110,6 +110,41 @@ def main() -> int:
             assert (code, status) == ("ResourceNotFoundException", 404), (code, status)
         return "ResourceNotFoundException 404"
 
+    def lex_aliases_per_bot():
+        lex = boto3.client("lexv2-models", config=cfg)
+        mk = lambda n: lex.create_bot(botName=n, roleArn="arn:aws:iam::123456789012:role/r",
+                                      dataPrivacy={"childDirected": False},
+                                      idleSessionTTLInSeconds=300)["botId"]
+        b1, b2 = mk("one"), mk("two")
+        a1 = lex.create_bot_alias(botId=b1, botAliasName="prod", botVersion="DRAFT")["botAliasId"]
+        names = sorted(a["botAliasName"] for a in lex.list_bot_aliases(botId=b1)["botAliasSummaries"])
+        assert names == ["prod", "test"], names
+        try:
+            lex.describe_bot_alias(botId=b2, botAliasId=a1)
+            raise AssertionError("alias found under another bot")
+        except ClientError as e:
+            assert e.response["Error"]["Code"] == "ResourceNotFoundException", e.response
+        return "ListBotAliases/DescribeBotAlias honour botId"
+
+    def wire_types():
+        bodies: dict[str, bytes] = {}
+        lex = boto3.client("lexv2-models", config=cfg)
+        pp = boto3.client("pinpoint", config=cfg)
+        for client in (lex, pp):
+            client.meta.events.register(
+                "after-call", lambda http_response, model, **_: bodies.__setitem__(model.name, http_response.content))
+        lex.create_bot(botName="w", roleArn="arn:aws:iam::123456789012:role/r",
+                       dataPrivacy={"childDirected": False}, idleSessionTTLInSeconds=300)
+        lex.list_bots()
+        pp.create_app(CreateApplicationRequest={"Name": "w"})
+        pp.get_apps()
+        bot = json.loads(bodies["ListBots"])["botSummaries"][0]
+        assert isinstance(bot["lastUpdatedDateTime"], float), bot
+        assert isinstance(bot["latestBotVersion"], str), bot
+        app = json.loads(bodies["GetApps"])["Item"][0]
+        assert isinstance(app["CreationDate"], str), app
+        return "epoch timestamps and version strings (Lex), date strings (Pinpoint)"
+
     def apigw_client_cert():
         apigw = boto3.client("apigateway", config=cfg)
         cert = apigw.generate_client_certificate(description="d")
@@ -151,6 +186,8 @@ def main() -> int:
 
     for name, fn in [("iam root state", root_state), ("access analyzer", access_analyzer),
                      ("lex DescribeResourcePolicy", lex_policy),
+                     ("lex aliases per bot", lex_aliases_per_bot),
+                     ("lex/pinpoint wire types", wire_types),
                      ("apigateway client certificates", apigw_client_cert),
                      ("apigatewayv2 UpdateStage", apigwv2_update_stage),
                      ("reset", reset_clears)]:
