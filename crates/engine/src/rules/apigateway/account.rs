@@ -81,8 +81,8 @@ impl Rule for ConfigRecording {
 /// `apigateway_config_rules`.
 pub struct ConfigRules;
 
-/// Managed rules the conformance pack expects.
-pub(crate) const MANAGED_RULES: &[&str] = &[
+/// Managed rules the conformance pack expects (secbaseline_config_rules deploys them).
+pub const MANAGED_RULES: &[&str] = &[
     "API_GW_EXECUTION_LOGGING_ENABLED",
     "API_GW_XRAY_ENABLED",
     "API_GW_ASSOCIATED_WITH_WAF",

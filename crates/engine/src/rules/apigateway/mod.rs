@@ -8,7 +8,7 @@ mod stage_alarms;
 mod stage_variables;
 mod v2;
 
-pub use account::{Cloudtrail, ConfigRecording, ConfigRules, IamLeastPrivilege};
+pub use account::{Cloudtrail, ConfigRecording, ConfigRules, IamLeastPrivilege, MANAGED_RULES};
 pub use domain::DomainTls;
 pub use rest_api::{RestMethodAuthorization, RestResourcePolicyPublic};
 pub use rest_stage::{

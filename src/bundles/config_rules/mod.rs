@@ -1,0 +1,268 @@
+//! `secbaseline_config_rules`: the AWS Config managed rules of the catalogue for the chosen
+//! services (CONTROLS.md, "AWS Config managed rules"), named `<name_prefix><rule>`, and — with
+//! a `recorder` block — the region's configuration recorder (all supported types, global ones
+//! included), its role, delivery channel and bucket, recording.
+//!
+//! Layout (terraform-provider-aws anatomy): `schema`, `create` (create and update are one
+//! convergence), `read`, `delete`, then `finders`; `plan` holds the planning rules,
+//! `model` the desired spec, `catalog` the managed-rule table.
+
+mod catalog;
+mod create;
+mod delete;
+mod finders;
+mod model;
+mod plan;
+mod read;
+pub mod schema;
+
+use std::sync::Arc;
+
+use crate::aws::AwsClients;
+use crate::diag::{AttrPath, Diag};
+use crate::error::{Error, Result};
+use crate::framework::{
+    ApplyRequest, BoxFut, PlanRequest, PlanResponse, ProviderState, ReadResult, Resource,
+};
+use crate::schema::Block;
+use crate::value::Value;
+
+pub use catalog::{ManagedRule, RULES, SERVICES};
+
+/// The resource.
+pub struct ConfigRulesResource;
+
+/// Clients and the account/region names are derived in.
+pub struct Ctx {
+    clients: Arc<AwsClients>,
+    region: String,
+    account: String,
+    partition: String,
+}
+
+impl Ctx {
+    async fn new(state: &ProviderState) -> Result<Ctx> {
+        let clients = state.clients()?;
+        let identity = clients.identity().await?;
+        Ok(Ctx {
+            region: clients.region().to_string(),
+            account: identity.account_id,
+            partition: identity.partition,
+            clients,
+        })
+    }
+
+    fn config(&self) -> aws_sdk_config::Client {
+        self.clients.config(&self.region)
+    }
+    fn iam(&self) -> aws_sdk_iam::Client {
+        self.clients.iam(&self.region)
+    }
+    fn s3(&self) -> aws_sdk_s3::Client {
+        self.clients.s3(&self.region)
+    }
+
+    /// The delivery bucket the resource creates: `<prefix>config-<account>-<region>`,
+    /// lower-cased, with characters S3 refuses replaced.
+    fn bucket_name(&self, prefix: &str) -> String {
+        let raw = format!("{prefix}config-{}-{}", self.account, self.region).to_ascii_lowercase();
+        let clean: String = raw
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let trimmed = clean.trim_matches('-');
+        trimmed
+            .chars()
+            .take(63)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string()
+    }
+}
+
+fn result_with(value: Option<Value>, err: Option<Error>) -> ReadResult {
+    ReadResult {
+        value,
+        diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default(),
+    }
+}
+
+impl Resource for ConfigRulesResource {
+    fn name(&self) -> &'static str {
+        "secbaseline_config_rules"
+    }
+
+    fn schema(&self) -> Block {
+        schema::schema()
+    }
+
+    fn validate(&self, config: &Value) -> Vec<Diag> {
+        schema::validate(config)
+    }
+
+    fn plan<'a>(&'a self, state: &'a ProviderState, req: PlanRequest) -> BoxFut<'a, PlanResponse> {
+        Box::pin(async move {
+            if req.proposed.is_none() {
+                return plan::plan(req, None);
+            }
+            let lookup = match Ctx::new(state).await {
+                Ok(ctx) => {
+                    let client = ctx.config();
+                    let found = async {
+                        Ok::<_, Error>(plan::Lookup {
+                            region: ctx.region.clone(),
+                            recorder: finders::find_recorder(&client).await?,
+                            channel: finders::find_channel(&client).await?,
+                        })
+                    }
+                    .await;
+                    match found {
+                        Ok(l) => Some(l),
+                        Err(e) => {
+                            return PlanResponse {
+                                planned: None,
+                                requires_replace: Vec::new(),
+                                diags: vec![e.to_diag()],
+                            }
+                        }
+                    }
+                }
+                Err(_) => None,
+            };
+            plan::plan(req, lookup.as_ref())
+        })
+    }
+
+    fn apply<'a>(&'a self, state: &'a ProviderState, req: ApplyRequest) -> BoxFut<'a, ReadResult> {
+        Box::pin(async move {
+            let ctx = match Ctx::new(state).await {
+                Ok(ctx) => ctx,
+                Err(e) => return result_with(req.prior.clone(), Some(e)),
+            };
+            match (&req.planned, &req.prior) {
+                (None, None) => ReadResult::gone(),
+                (None, Some(prior)) => {
+                    let (left, result) = delete::delete(&ctx, prior).await;
+                    result_with(left, result.err())
+                }
+                (Some(planned), prior) => {
+                    let Some(spec) = model::Spec::from_config(&req.config) else {
+                        return result_with(
+                            req.prior.clone(),
+                            Some(Error::Internal(
+                                "the configuration still has unknown values at apply".into(),
+                            )),
+                        );
+                    };
+                    let mut created = prior
+                        .as_ref()
+                        .map(|p| p.get("created_parts").strings())
+                        .unwrap_or_default();
+                    let result = create::converge(&ctx, &spec, &mut created).await;
+                    // The new state is what AWS has now, whatever happened.
+                    let mut base = planned.clone();
+                    base.set("created_parts", Value::string_list(created.clone()));
+                    if let Some(block) = model::recorder_block(planned) {
+                        // Unknown block values are filled by the read below.
+                        let mut block = block.clone();
+                        for a in ["name", "role_arn", "s3_bucket_name"] {
+                            if block.get(a).is_unknown() {
+                                block.set(a, Value::Null);
+                            }
+                        }
+                        base.set("recorder", Value::List(vec![block]));
+                    }
+                    match (read::read(&ctx, &base).await, result) {
+                        (Ok(Some(v)), r) => result_with(Some(v), r.err()),
+                        (Ok(None), Err(e)) => result_with(None, Some(e)),
+                        (Ok(None), Ok(())) => result_with(Some(empty_state(&base)), None),
+                        (Err(read_err), Err(e)) => result_with(
+                            Some(empty_state(&base)),
+                            Some(Error::Internal(format!(
+                                "{e}; then reading back failed: {read_err}"
+                            ))),
+                        ),
+                        (Err(read_err), Ok(())) => {
+                            result_with(Some(empty_state(&base)), Some(read_err))
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    fn read<'a>(&'a self, state: &'a ProviderState, current: Value) -> BoxFut<'a, ReadResult> {
+        Box::pin(async move {
+            let ctx = match Ctx::new(state).await {
+                Ok(ctx) => ctx,
+                Err(e) => return ReadResult::error(e),
+            };
+            match read::read(&ctx, &current).await {
+                Ok(Some(v)) => ReadResult::ok(v),
+                Ok(None) => ReadResult::gone(),
+                Err(e) => ReadResult::error(e),
+            }
+        })
+    }
+
+    fn import<'a>(&'a self, state: &'a ProviderState, id: String) -> BoxFut<'a, ReadResult> {
+        Box::pin(async move {
+            if !schema::is_prefix(&id) {
+                return ReadResult {
+                    value: None,
+                    diags: vec![Diag::error(
+                        "Invalid import ID",
+                        format!("\"{id}\" is not a name prefix. Import secbaseline_config_rules by its name_prefix, e.g. `terraform import secbaseline_config_rules.main secbaseline-`."),
+                        Some(AttrPath::of("id")),
+                    )],
+                };
+            }
+            let ctx = match Ctx::new(state).await {
+                Ok(ctx) => ctx,
+                Err(e) => return ReadResult::error(e),
+            };
+            let skeleton = match read::import_skeleton(&ctx, &id).await {
+                Ok(v) => v,
+                Err(e) => return ReadResult::error(e),
+            };
+            match read::read(&ctx, &skeleton).await {
+                Ok(Some(v)) => ReadResult::ok(v),
+                Ok(None) => ReadResult {
+                    value: None,
+                    diags: vec![Diag::error(
+                        "Cannot import non-existent remote object",
+                        format!(
+                            "No AWS Config rule named \"{id}<rule>\" exists in {}.",
+                            ctx.region
+                        ),
+                        None,
+                    )],
+                },
+                Err(e) => ReadResult::error(e),
+            }
+        })
+    }
+}
+
+/// A state with no unknowns, for when AWS could not be read back.
+fn empty_state(base: &Value) -> Value {
+    let mut v = base.clone();
+    for a in [
+        "rules",
+        "recorder_name",
+        "delivery_channel_name",
+        "recording",
+        "records_all_supported",
+    ] {
+        if !v.get(a).is_wholly_known() {
+            v.set(a, Value::Null);
+        }
+    }
+    v
+}
