@@ -13,7 +13,9 @@ fn synthetic_plan_parses_and_maps() -> Result<(), PlanError> {
     let rf = pf.facts.regions.get("us-east-1").expect("region");
     let apis = &rf.apigateway.ok().expect("apigateway").rest_apis;
     assert_eq!(apis.len(), 30);
-    assert!(apis.iter().all(|a| a.address.is_some() && a.stages.len() == 1));
+    assert!(apis
+        .iter()
+        .all(|a| a.address.is_some() && a.stages.len() == 1));
     assert!(apis.iter().all(|a| a.methods.len() == 2));
     let iam = pf.facts.iam.ok().expect("iam");
     assert_eq!(iam.roles.len(), 30);
