@@ -418,3 +418,195 @@ fn malformed_plans_are_clear_errors() {
     // A configuration with no resources has no resource_changes at all: fine.
     assert!(plan::parse_plan(&fixture("empty_config.json")).is_ok());
 }
+
+mod live_plus_plan {
+    use super::*;
+    use secbaseline_engine::facts::{
+        ApiGatewayFacts, Collected, Facts, IamFacts, InlinePolicy, ManagedPolicy, RestApi,
+        RestStage, User,
+    };
+
+    fn live() -> Facts {
+        let mut facts = Facts::new(ACCOUNT);
+        let stage = |name: &str| RestStage {
+            name: name.into(),
+            ..Default::default()
+        };
+        facts.region_mut(REGION).apigateway = Collected::Ok(ApiGatewayFacts {
+            rest_apis: vec![
+                RestApi {
+                    id: "zz99zz99zz".into(),
+                    name: "legacy-api".into(),
+                    stages: vec![stage("old"), stage("live")],
+                    ..Default::default()
+                },
+                RestApi {
+                    id: "a1b2c3d4e5".into(),
+                    name: "edge-api".into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        });
+        facts.iam = Collected::Ok(IamFacts {
+            policies: vec![ManagedPolicy {
+                name: "legacy".into(),
+                arn: "arn:aws:iam::123456789012:policy/legacy".into(),
+                document: r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into(),
+                ..Default::default()
+            }],
+            users: vec![User {
+                name: "ci-bot".into(),
+                arn: "arn:aws:iam::123456789012:user/ci-bot".into(),
+                inline_policies: vec![InlinePolicy {
+                    name: "deploy".into(),
+                    document: r#"{"Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#.into(),
+                    address: None,
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        facts
+    }
+
+    #[test]
+    fn deletes_remove_and_planned_children_join_live_parents() {
+        let merged = plan::overlay(&live(), &planned("apigateway_modules.json"));
+        let apis = &merged.regions[REGION]
+            .apigateway
+            .ok()
+            .expect("ok")
+            .rest_apis;
+        let legacy = apis
+            .iter()
+            .find(|a| a.name == "legacy-api")
+            .expect("legacy");
+        let names: Vec<&str> = legacy.stages.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, vec!["live"], "the planned delete removes stage old");
+        let edge = apis
+            .iter()
+            .find(|a| a.name == "edge-api")
+            .expect("live API keeps its name");
+        assert_eq!(edge.stages.len(), 1);
+        assert_eq!(
+            edge.stages[0].address.as_deref(),
+            Some("module.edge.aws_api_gateway_stage.this")
+        );
+        assert!(apis.iter().any(|a| a.name == "pets"), "new API added");
+    }
+
+    #[test]
+    fn iam_overlay_replaces_documents_and_drops_deleted_policies() {
+        let merged = plan::overlay(&live(), &planned("iam_documents.json"));
+        let iam = merged.iam.ok().expect("ok");
+        assert!(iam.policies.iter().all(|p| p.name != "legacy"));
+        let ci = iam
+            .users
+            .iter()
+            .find(|u| u.name == "ci-bot")
+            .expect("live user");
+        assert_eq!(ci.inline_policies.len(), 1);
+        assert!(
+            ci.inline_policies[0].document.is_unknown(),
+            "planned update wins"
+        );
+        assert_eq!(
+            ci.arn.as_known().map(String::as_str),
+            Some("arn:aws:iam::123456789012:user/ci-bot")
+        );
+        assert!(iam.roles.iter().any(|r| r.name == "app"));
+    }
+
+    #[test]
+    fn failed_live_collection_stays_failed() {
+        let mut facts = live();
+        facts.iam = Collected::failed("AccessDenied", "no");
+        let merged = plan::overlay(&facts, &planned("iam_documents.json"));
+        assert!(matches!(merged.iam, Collected::Failed { .. }));
+    }
+}
+
+mod lone_documents {
+    use super::*;
+    use secbaseline_engine::plan::{
+        policy_document_findings, resource_object_findings, resource_object_findings_with_unknown,
+        trust_document_findings, PlanError,
+    };
+    use serde_json::json;
+
+    #[test]
+    fn policy_documents() {
+        let wide = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"execute-api:*","Resource":"*"}]}"#;
+        let f = policy_document_findings(wide, &params()).expect("valid");
+        assert!(f
+            .iter()
+            .any(|x| x.control_id == "apigateway_iam_least_privilege" && x.status == Status::Fail));
+        let narrow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}"#;
+        let f = policy_document_findings(narrow, &params()).expect("valid");
+        assert!(
+            !f.is_empty() && f.iter().all(|x| x.status != Status::Fail),
+            "{f:#?}"
+        );
+        assert!(f.iter().all(|x| x.resource_id == "policy_document"));
+        assert!(policy_document_findings("{\"Statement\": 3}", &params()).is_err());
+        assert!(policy_document_findings("not json", &params()).is_err());
+    }
+
+    #[test]
+    fn trust_documents_only_run_trust_controls() {
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#;
+        let f = trust_document_findings(trust, None, &params()).expect("valid");
+        assert!(f.iter().all(|x| x.control_id.starts_with("sts_")), "{f:#?}");
+        assert!(trust_document_findings("[]", None, &params()).is_err());
+    }
+
+    #[test]
+    fn one_resource_object() {
+        let stage = json!({
+            "rest_api_id": "abc123", "stage_name": "prod", "xray_tracing_enabled": false,
+            "access_log_settings": [{"destination_arn": "arn:aws:logs:us-east-1:1:log-group:x", "format": "f"}],
+            "variables": {"api_key": "AKIAABCDEFGHIJKLMNOP"}
+        });
+        let f = resource_object_findings("aws_api_gateway_stage", &stage, &params()).expect("ok");
+        let get = |c: &str| f.iter().find(|x| x.control_id == c).map(|x| x.status);
+        assert_eq!(get("apigateway_rest_xray_tracing"), Some(Status::Fail));
+        assert_eq!(get("apigateway_rest_access_logging"), Some(Status::Pass));
+        assert_eq!(
+            get("apigateway_stage_variables_no_secrets"),
+            Some(Status::Fail)
+        );
+        assert!(f
+            .iter()
+            .all(|x| x.address.as_deref() == Some("aws_api_gateway_stage")));
+        // Only controls the object decides: no execution-logging verdict (method settings
+        // are another resource).
+        assert_eq!(get("apigateway_rest_execution_logging"), None);
+
+        let unknown = json!({"access_log_settings": [{"destination_arn": true}]});
+        let f = resource_object_findings_with_unknown(
+            "aws_api_gateway_stage",
+            &stage,
+            &unknown,
+            &params(),
+        )
+        .expect("ok");
+        assert!(f.iter().any(
+            |x| x.control_id == "apigateway_rest_access_logging" && x.status == Status::Unknown
+        ));
+
+        let method = json!({"http_method": "GET", "authorization": "NONE", "rest_api_id": "abc", "resource_id": "r1"});
+        let f = resource_object_findings("aws_api_gateway_method", &method, &params()).expect("ok");
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].status, Status::Fail);
+
+        assert!(matches!(
+            resource_object_findings("aws_s3_bucket", &json!({}), &params()),
+            Err(PlanError::UnsupportedType { .. })
+        ));
+        assert!(matches!(
+            resource_object_findings("aws_api_gateway_stage", &json!("prod"), &params()),
+            Err(PlanError::WrongShape { .. })
+        ));
+    }
+}
