@@ -127,14 +127,18 @@ pub fn parse_plan(text: &str) -> Result<Plan, PlanError> {
             }
         }
     })?;
-    plan_from_value(&doc)
+    plan_from_value(doc)
 }
 
-/// Builds a [`Plan`] from an already parsed JSON document.
-pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
-    let top = doc
-        .as_object()
-        .ok_or_else(|| shape("(document)", "an object", doc))?;
+/// Builds a [`Plan`] from an already parsed JSON document (taken by value: resource objects
+/// move into the plan instead of being copied).
+pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
+    if !doc.is_object() {
+        return Err(shape("(document)", "an object", &doc));
+    }
+    let Some(top) = doc.as_object_mut() else {
+        return Err(shape("(document)", "an object", &Value::Null));
+    };
     let format_version = match top.get("format_version") {
         None | Some(Value::Null) => return Err(PlanError::MissingFormatVersion),
         Some(Value::String(s)) => s.clone(),
@@ -145,23 +149,29 @@ pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
             found: format_version,
         });
     }
-    let planned_values = match top.get("planned_values") {
-        Some(v) => v,
-        None if top.contains_key("values") => return Err(PlanError::StateNotPlan),
+    let is_state = top.contains_key("values");
+    let planned_values = match top.get_mut("planned_values") {
+        Some(v) => v.take(),
+        None if is_state => return Err(PlanError::StateNotPlan),
         None => {
             return Err(PlanError::Missing {
                 member: "planned_values",
             })
         }
     };
-    let planned_root = object_member(planned_values, "planned_values", "root_module")?;
+    object_member(&planned_values, "planned_values", "root_module")?;
     let mut planned = Vec::new();
-    walk_module(planned_root, "planned_values.root_module", &mut planned)?;
+    walk_module(
+        &planned_values["root_module"],
+        "planned_values.root_module",
+        &mut planned,
+    )?;
 
     let mut resources = Vec::new();
-    match top.get("resource_changes") {
+    match top.get_mut("resource_changes").map(Value::take) {
         Some(Value::Array(changes)) => {
-            for (i, rc) in changes.iter().enumerate() {
+            resources.reserve(changes.len());
+            for (i, rc) in changes.into_iter().enumerate() {
                 resources.push(resource_change(rc, i)?);
             }
         }
@@ -171,7 +181,7 @@ pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
                 member: "resource_changes",
             })
         }
-        Some(v) => return Err(shape("resource_changes", "an array", v)),
+        Some(v) => return Err(shape("resource_changes", "an array", &v)),
     }
     // A planned_values resource without a change entry (not written by Terraform itself,
     // but cheap to honour): known values only.
@@ -180,6 +190,7 @@ pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
     let extra: Vec<PlannedResource> = planned
         .into_iter()
         .filter(|r| !seen.contains(r.address.as_str()))
+        .map(PlannedRef::to_resource)
         .collect();
     resources.extend(extra);
 
@@ -189,7 +200,7 @@ pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
             let mut prior_resources = Vec::new();
             walk_module(root, "prior_state.values.root_module", &mut prior_resources)?;
             for r in prior_resources.into_iter().filter(|r| r.mode == Mode::Data) {
-                data.insert(r.address, r.after);
+                data.insert(r.address, r.values.clone());
             }
         }
     }
@@ -206,7 +217,7 @@ pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
         provider_regions: HashMap::new(),
         provider_keys: HashMap::new(),
     };
-    if let Some(config) = top.get("configuration") {
+    if let Some(config) = top.get_mut("configuration") {
         if let Some(providers) = config.get("provider_config").and_then(Value::as_object) {
             for (key, p) in providers {
                 if let Some(region) = p
@@ -217,7 +228,7 @@ pub fn plan_from_value(doc: &Value) -> Result<Plan, PlanError> {
                 }
             }
         }
-        if let Some(root) = config.get("root_module") {
+        if let Some(root) = config.get_mut("root_module") {
             index_config(root, "", &mut plan, 0);
         }
     }
@@ -280,19 +291,45 @@ fn mode_of(obj: &Map<String, Value>, path: &str) -> Result<Mode, PlanError> {
 
 const MAX_MODULE_DEPTH: usize = 64;
 
+/// A resource of a `planned_values`/`prior_state` module, borrowed.
+struct PlannedRef<'v> {
+    address: String,
+    module_address: String,
+    mode: Mode,
+    resource_type: String,
+    name: String,
+    values: &'v Value,
+}
+
+impl PlannedRef<'_> {
+    fn to_resource(self) -> PlannedResource {
+        PlannedResource {
+            address: self.address,
+            module_address: self.module_address,
+            mode: self.mode,
+            resource_type: self.resource_type,
+            name: self.name,
+            action: Action::Keep,
+            before: self.values.clone(),
+            after: self.values.clone(),
+            after_unknown: Value::Bool(false),
+        }
+    }
+}
+
 /// Walks a `planned_values`/`prior_state` module and its `child_modules` recursively.
-fn walk_module(
-    module: &Value,
+fn walk_module<'v>(
+    module: &'v Value,
     path: &str,
-    out: &mut Vec<PlannedResource>,
+    out: &mut Vec<PlannedRef<'v>>,
 ) -> Result<(), PlanError> {
     walk_module_at(module, path, out, 0)
 }
 
-fn walk_module_at(
-    module: &Value,
+fn walk_module_at<'v>(
+    module: &'v Value,
     path: &str,
-    out: &mut Vec<PlannedResource>,
+    out: &mut Vec<PlannedRef<'v>>,
     depth: usize,
 ) -> Result<(), PlanError> {
     if depth > MAX_MODULE_DEPTH {
@@ -316,17 +353,14 @@ fn walk_module_at(
             for (i, r) in list.iter().enumerate() {
                 let rpath = format!("{path}.resources[{i}]");
                 let ro = r.as_object().ok_or_else(|| shape(&rpath, "an object", r))?;
-                let values = ro.get("values").cloned().unwrap_or(Value::Null);
-                out.push(PlannedResource {
+                static NULL: Value = Value::Null;
+                out.push(PlannedRef {
                     address: string_member(ro, &rpath, "address")?,
                     module_address: module_address.clone(),
                     mode: mode_of(ro, &rpath)?,
                     resource_type: string_member(ro, &rpath, "type")?,
                     name: string_member(ro, &rpath, "name")?,
-                    action: Action::Keep,
-                    before: values.clone(),
-                    after: values,
-                    after_unknown: Value::Bool(false),
+                    values: ro.get("values").unwrap_or(&NULL),
                 });
             }
         }
@@ -344,12 +378,16 @@ fn walk_module_at(
     Ok(())
 }
 
-fn resource_change(rc: &Value, i: usize) -> Result<PlannedResource, PlanError> {
+fn resource_change(mut rc: Value, i: usize) -> Result<PlannedResource, PlanError> {
     let path = format!("resource_changes[{i}]");
+    if !rc.is_object() {
+        return Err(shape(&path, "an object", &rc));
+    }
+    object_member(&rc, &path, "change")?;
+    let mut change = rc["change"].take();
     let obj = rc
         .as_object()
-        .ok_or_else(|| shape(&path, "an object", rc))?;
-    let change = object_member(rc, &path, "change")?;
+        .ok_or_else(|| shape(&path, "an object", &Value::Null))?;
     let cpath = format!("{path}.change");
     let actions: Vec<String> = match change.get("actions") {
         Some(Value::Array(a)) => a
@@ -369,16 +407,17 @@ fn resource_change(rc: &Value, i: usize) -> Result<PlannedResource, PlanError> {
             })
         }
     };
-    let member = |name: &str| change.get(name).cloned().unwrap_or(Value::Null);
+    let mut member = |name: &str| change.get_mut(name).map(Value::take).unwrap_or(Value::Null);
+    let before = member("before");
     let after = member("after");
-    let after_unknown = match change.get("after_unknown") {
-        None | Some(Value::Null) => Value::Bool(false),
-        Some(v @ (Value::Object(_) | Value::Bool(_) | Value::Array(_))) => v.clone(),
-        Some(v) => {
+    let after_unknown = match member("after_unknown") {
+        Value::Null => Value::Bool(false),
+        v @ (Value::Object(_) | Value::Bool(_) | Value::Array(_)) => v,
+        v => {
             return Err(shape(
                 &format!("{cpath}.after_unknown"),
                 "an object or a boolean",
-                v,
+                &v,
             ))
         }
     };
@@ -400,34 +439,37 @@ fn resource_change(rc: &Value, i: usize) -> Result<PlannedResource, PlanError> {
         resource_type: string_member(obj, &path, "type")?,
         name: string_member(obj, &path, "name")?,
         action: Action::from_actions(&actions),
-        before: member("before"),
+        before,
         after,
         after_unknown,
     })
 }
 
 /// Records each configuration resource's expressions under its module path.
-fn index_config(module: &Value, prefix: &str, plan: &mut Plan, depth: usize) {
+fn index_config(module: &mut Value, prefix: &str, plan: &mut Plan, depth: usize) {
     if depth > MAX_MODULE_DEPTH {
         return;
     }
-    if let Some(list) = module.get("resources").and_then(Value::as_array) {
+    if let Some(list) = module.get_mut("resources").and_then(Value::as_array_mut) {
         for r in list {
             let Some(addr) = r.get("address").and_then(Value::as_str) else {
                 continue;
             };
             let full = format!("{prefix}{addr}");
-            if let Some(exprs) = r.get("expressions").and_then(Value::as_object) {
-                plan.config.insert(full.clone(), exprs.clone());
+            if let Some(Value::Object(exprs)) = r.get_mut("expressions").map(Value::take) {
+                plan.config.insert(full.clone(), exprs);
             }
             if let Some(key) = r.get("provider_config_key").and_then(Value::as_str) {
                 plan.provider_keys.insert(full, key.to_owned());
             }
         }
     }
-    if let Some(calls) = module.get("module_calls").and_then(Value::as_object) {
+    if let Some(calls) = module
+        .get_mut("module_calls")
+        .and_then(Value::as_object_mut)
+    {
         for (name, call) in calls {
-            if let Some(child) = call.get("module") {
+            if let Some(child) = call.get_mut("module") {
                 index_config(child, &format!("{prefix}module.{name}."), plan, depth + 1);
             }
         }
