@@ -8,6 +8,8 @@
 //!
 //! Launch/connect code is shared with the protocol tests.
 
+mod plan_eval;
+
 #[path = "../tests/common/plugin_client.rs"]
 #[allow(dead_code)]
 mod plugin_client;
@@ -162,5 +164,8 @@ fn main() {
 
     if wanted("plugin") {
         plugin::run(&rt);
+    }
+    if wanted("plan") {
+        plan_eval::run();
     }
 }

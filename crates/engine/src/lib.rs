@@ -6,6 +6,7 @@ pub mod docs;
 pub mod facts;
 pub mod finding;
 pub mod params;
+pub mod plan;
 pub mod policy;
 pub mod rules;
 pub mod service;
