@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use secbaseline_engine::assessment::{self, Exemption, FailOn, Request, Selection};
 use secbaseline_engine::finding::{Finding, Status};
 use secbaseline_engine::params::Params;
+use secbaseline_engine::plan;
 use secbaseline_engine::severity::Severity;
 
 use crate::diag::{AttrPath, Diag};
@@ -52,6 +53,19 @@ pub struct Inputs {
     pub parameters: BTreeMap<String, String>,
     pub exemptions: Vec<Exemption>,
     pub fail_on: FailOn,
+    pub source: FactSource,
+    pub plan: Option<plan::Plan>,
+}
+
+/// Where the facts come from (`source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactSource {
+    /// The account as it is.
+    Live,
+    /// The planned configuration alone (no account reads beyond the caller identity).
+    Plan,
+    /// The account as it will be after the plan: planned resources overlay the live ones.
+    LivePlusPlan,
 }
 
 fn string_list(config: &Value, name: &str) -> Vec<String> {
@@ -170,6 +184,38 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
         },
     };
 
+    let source = match config.get("source").as_str() {
+        None | Some("live") => FactSource::Live,
+        Some("plan") => FactSource::Plan,
+        Some("live+plan") => FactSource::LivePlusPlan,
+        Some(other) => {
+            errors.push(Diag::error(
+                "Invalid source",
+                format!("\"{other}\" is not a fact source; use \"live\" (default), \"plan\" or \"live+plan\"."),
+                Some(AttrPath::of("source")),
+            ));
+            FactSource::Live
+        }
+    };
+    let mut parsed_plan = None;
+    match (source, config.get("plan_json")) {
+        (FactSource::Live, Value::String(_)) => errors.push(Diag::error(
+            "plan_json needs a plan source",
+            "plan_json is only read when source is \"plan\" or \"live+plan\".",
+            Some(AttrPath::of("source")),
+        )),
+        (FactSource::Plan | FactSource::LivePlusPlan, Value::Null) => errors.push(Diag::error(
+            "Missing plan_json",
+            "source = \"plan\" or \"live+plan\" needs plan_json: the output of `terraform show -json <planfile>`.",
+            Some(AttrPath::of("plan_json")),
+        )),
+        (FactSource::Plan | FactSource::LivePlusPlan, Value::String(text)) => match plan::parse_plan(text) {
+            Ok(p) => parsed_plan = Some(p),
+            Err(e) => errors.push(Diag::error("Invalid plan_json", e.to_string(), Some(AttrPath::of("plan_json")))),
+        },
+        _ => {}
+    }
+
     if errors.is_empty() {
         Ok(Inputs {
             selection,
@@ -177,6 +223,8 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
             parameters,
             exemptions,
             fail_on,
+            source,
+            plan: parsed_plan,
         })
     } else {
         Err(errors)
@@ -370,6 +418,8 @@ impl DataSource for AssessmentDataSource {
                 "Accepted failures: a FAIL they cover becomes EXEMPTED until `expires`.",
             ))
             .attr(Attribute::optional("fail_on", Ty::String, "Severity threshold that fails the plan: `none` (default), `informational`, `low`, `medium`, `high`, `critical`."))
+            .attr(Attribute::optional("source", Ty::String, "Where the facts come from: `live` (default, the account as it is), `plan` (only the planned configuration in `plan_json`), `live+plan` (the account as it will be after the plan: planned resources overlay, replace or delete live ones)."))
+            .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>`, for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`; values unknown until apply give UNKNOWN."))
             .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment (account and regions)."))
             .attr(Attribute::computed("findings", Ty::list(finding_type()), "One finding per control and resource, sorted deterministically."))
             .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count)."))

@@ -15,6 +15,10 @@ iam = boto3.client("iam")
 
 bucket, log_bucket = "baseline-trail", "baseline-trail-logs"
 s3.create_bucket(Bucket=log_bucket)
+s3.put_bucket_policy(Bucket=log_bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+     "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{log_bucket}/*",
+     "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}]}))
 s3.create_bucket(Bucket=bucket)
 s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
     {"Sid": "AWSCloudTrailWrite", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
