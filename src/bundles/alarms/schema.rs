@@ -186,7 +186,7 @@ pub fn validate(config: &Value) -> Vec<Diag> {
         let keys = cis_keys();
         for (i, k) in items.iter().enumerate() {
             if let Some(k) = k.as_str() {
-                if !keys.iter().any(|known| *known == k) {
+                if !keys.contains(&k) {
                     err(
                         &mut diags,
                         "Unknown CIS alarm",
