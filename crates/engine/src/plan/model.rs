@@ -190,7 +190,7 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
     let extra: Vec<PlannedResource> = planned
         .into_iter()
         .filter(|r| !seen.contains(r.address.as_str()))
-        .map(PlannedRef::to_resource)
+        .map(PlannedRef::into_resource)
         .collect();
     resources.extend(extra);
 
@@ -302,7 +302,7 @@ struct PlannedRef<'v> {
 }
 
 impl PlannedRef<'_> {
-    fn to_resource(self) -> PlannedResource {
+    fn into_resource(self) -> PlannedResource {
         PlannedResource {
             address: self.address,
             module_address: self.module_address,
