@@ -197,7 +197,11 @@ fn wrong_arguments_are_errors_on_the_argument() {
         let out = ws.plan();
         out.assert_failure();
         // Terraform wraps diagnostic text: compare with white space collapsed.
-        let text = out.combined().split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = out
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(text.contains(message), "expected {message:?}:\n{out}");
         assert!(
             text.contains("parameter"),
