@@ -128,6 +128,9 @@ pub struct Param {
     pub name: &'static str,
     pub ty: Ty,
     pub description: &'static str,
+    /// Terraform calls the function with unknown values inside this argument instead of
+    /// returning unknown itself (for judging planned objects with computed attributes).
+    pub allow_unknown: bool,
 }
 
 /// A provider-defined function (`provider::secbaseline::<name>`).

@@ -9,6 +9,7 @@ pub mod diag;
 pub mod docs;
 pub mod error;
 pub mod framework;
+pub mod functions;
 pub mod live;
 pub mod logging;
 pub mod provider;

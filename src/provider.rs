@@ -31,7 +31,7 @@ impl Registry {
     pub fn new() -> Self {
         let data_sources: Vec<Box<dyn DataSource>> = crate::data_sources::all();
         let resources: Vec<Box<dyn Resource>> = crate::bundles::all();
-        let functions: Vec<Box<dyn Function>> = Vec::new();
+        let functions: Vec<Box<dyn Function>> = crate::functions::all();
         Registry {
             data_sources: data_sources.into_iter().map(|d| (d.name(), d)).collect(),
             resources: resources.into_iter().map(|r| (r.name(), r)).collect(),
@@ -73,7 +73,7 @@ impl Registry {
                             name: p.name.to_string(),
                             r#type: p.ty.to_json().to_string().into_bytes(),
                             allow_null_value: false,
-                            allow_unknown_values: false,
+                            allow_unknown_values: p.allow_unknown,
                             description: p.description.to_string(),
                             description_kind: pb::StringKind::Markdown as i32,
                         })

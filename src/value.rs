@@ -175,6 +175,53 @@ impl Value {
         from_rmpv(raw, 0)
     }
 
+    /// Unwraps a value decoded for a `dynamic` (DynamicPseudoType) parameter or attribute.
+    ///
+    /// cty's msgpack encoding sends a value whose declared type is dynamic as a two-element
+    /// array: the value's concrete type as JSON bytes (msgpack `bin`, decoded here as a
+    /// string), then the value encoded with that type. A wholly unknown dynamic value is sent
+    /// bare (extension type) and stays [`Value::Unknown`]; so does null. Returns the type
+    /// constraint JSON (`"string"`, `["object",{…}]`, … — `null` when not sent) and the value.
+    pub fn unwrap_dynamic(self) -> Result<(serde_json::Value, Value), DecodeError> {
+        match self {
+            Value::Unknown | Value::Null => Ok((serde_json::Value::Null, self)),
+            Value::List(mut items) if items.len() == 2 && matches!(items[0], Value::String(_)) => {
+                let value = items.pop().unwrap_or_default();
+                let ty_text = match items.pop() {
+                    Some(Value::String(t)) => t,
+                    _ => String::new(),
+                };
+                let ty = serde_json::from_str(&ty_text)
+                    .map_err(|e| DecodeError::Json(format!("dynamic value type {ty_text:?}: {e}")))?;
+                Ok((ty, value))
+            }
+            _ => Err(DecodeError::Msgpack("a dynamic value must be a [type, value] pair".into())),
+        }
+    }
+
+    /// Converts to JSON plus an `after_unknown`-style mask: `true` where a value is unknown
+    /// (the JSON holds `null` there), `false`/nested objects and arrays elsewhere.
+    pub fn to_json_with_unknown(&self) -> (serde_json::Value, serde_json::Value) {
+        match self {
+            Value::Unknown => (serde_json::Value::Null, serde_json::Value::Bool(true)),
+            Value::List(items) => {
+                let (vals, masks) = items.iter().map(Value::to_json_with_unknown).unzip();
+                (serde_json::Value::Array(vals), serde_json::Value::Array(masks))
+            }
+            Value::Map(fields) => {
+                let mut vals = serde_json::Map::new();
+                let mut masks = serde_json::Map::new();
+                for (k, v) in fields {
+                    let (jv, jm) = v.to_json_with_unknown();
+                    vals.insert(k.clone(), jv);
+                    masks.insert(k.clone(), jm);
+                }
+                (serde_json::Value::Object(vals), serde_json::Value::Object(masks))
+            }
+            other => (other.to_json(), serde_json::Value::Bool(false)),
+        }
+    }
+
     /// Encodes as msgpack, shaped by `ty` (missing object attributes become null).
     pub fn to_msgpack(&self, ty: &Ty) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
@@ -432,6 +479,31 @@ mod tests {
         assert!(Value::from_msgpack(&[0xc1]).is_err());
         assert!(Value::from_msgpack(&[0x92, 0x01]).is_err());
         assert!(Value::from_msgpack(&[0x81, 0x01, 0x02]).is_err());
+    }
+
+    #[test]
+    fn dynamic_values_unwrap_from_type_value_pairs() {
+        // What cty writes for an object passed to a `dynamic` parameter: [bin(type JSON), value].
+        let mut bytes = Vec::new();
+        rmp::encode::write_array_len(&mut bytes, 2).expect("vec write");
+        rmp::encode::write_bin(&mut bytes, br#"["object",{"a":"string","b":"number"}]"#).expect("vec write");
+        rmp::encode::write_map_len(&mut bytes, 2).expect("vec write");
+        rmp::encode::write_str(&mut bytes, "a").expect("vec write");
+        rmp::encode::write_str(&mut bytes, "x").expect("vec write");
+        rmp::encode::write_str(&mut bytes, "b").expect("vec write");
+        rmp::encode::write_ext_meta(&mut bytes, 1, 0).expect("vec write");
+        bytes.push(0);
+        let decoded = Value::from_msgpack(&bytes).expect("decodes");
+        let (ty, v) = decoded.unwrap_dynamic().expect("a dynamic pair");
+        assert_eq!(ty[0], "object");
+        assert_eq!(v.get("a").as_str(), Some("x"));
+        assert!(v.get("b").is_unknown());
+        let (json, mask) = v.to_json_with_unknown();
+        assert_eq!(json["a"], "x");
+        assert_eq!(mask["b"], true);
+        assert_eq!(mask["a"], false);
+        assert!(Value::Unknown.unwrap_dynamic().is_ok_and(|(_, v)| v.is_unknown()));
+        assert!(Value::string("x").unwrap_dynamic().is_err());
     }
 
     #[test]

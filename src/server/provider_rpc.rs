@@ -448,8 +448,19 @@ impl Provider for ProviderRpc {
             }));
         };
         let mut args = Vec::with_capacity(req.arguments.len());
+        let params = function.params();
         for (i, dv) in req.arguments.iter().enumerate() {
-            match decode(Some(dv), "function argument") {
+            // `dynamic` parameters arrive as [type JSON, value] pairs (cty msgpack).
+            let dynamic = params.get(i).is_some_and(|p| p.ty == Ty::Dynamic);
+            let decoded = decode(Some(dv), "function argument").and_then(|v| {
+                if !dynamic {
+                    return Ok(v);
+                }
+                v.unwrap_dynamic()
+                    .map(|(_, v)| v)
+                    .map_err(|e| Error::Decode { what: "function argument".into(), detail: e.to_string() }.to_diag())
+            });
+            match decoded {
                 Ok(v) => args.push(v),
                 Err(d) => {
                     return Ok(Response::new(pb::call_function::Response {

@@ -161,6 +161,18 @@ impl Workspace {
         ws
     }
 
+    /// [`Workspace::with_mirror_files`] with no emulator (AWS at a closed port): for
+    /// configs with modules that never call AWS, such as provider-function tests.
+    pub fn offline_with_mirror_files(files: &[(&str, &str)]) -> Workspace {
+        let ws = Workspace::build(None, "", true);
+        let _ = fs::remove_file(ws.dir.join("main.tf"));
+        for (name, content) in files {
+            ws.write(name, content);
+        }
+        ws.init();
+        ws
+    }
+
     /// A dev_overrides workspace with no emulator: AWS points at a closed loopback port, so
     /// nothing can reach real AWS (for validate-time and plan-only tests).
     pub fn offline(main_tf: &str) -> Workspace {
