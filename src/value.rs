@@ -191,11 +191,14 @@ impl Value {
                     Some(Value::String(t)) => t,
                     _ => String::new(),
                 };
-                let ty = serde_json::from_str(&ty_text)
-                    .map_err(|e| DecodeError::Json(format!("dynamic value type {ty_text:?}: {e}")))?;
+                let ty = serde_json::from_str(&ty_text).map_err(|e| {
+                    DecodeError::Json(format!("dynamic value type {ty_text:?}: {e}"))
+                })?;
                 Ok((ty, value))
             }
-            _ => Err(DecodeError::Msgpack("a dynamic value must be a [type, value] pair".into())),
+            _ => Err(DecodeError::Msgpack(
+                "a dynamic value must be a [type, value] pair".into(),
+            )),
         }
     }
 
@@ -206,7 +209,10 @@ impl Value {
             Value::Unknown => (serde_json::Value::Null, serde_json::Value::Bool(true)),
             Value::List(items) => {
                 let (vals, masks) = items.iter().map(Value::to_json_with_unknown).unzip();
-                (serde_json::Value::Array(vals), serde_json::Value::Array(masks))
+                (
+                    serde_json::Value::Array(vals),
+                    serde_json::Value::Array(masks),
+                )
             }
             Value::Map(fields) => {
                 let mut vals = serde_json::Map::new();
@@ -216,7 +222,10 @@ impl Value {
                     vals.insert(k.clone(), jv);
                     masks.insert(k.clone(), jm);
                 }
-                (serde_json::Value::Object(vals), serde_json::Value::Object(masks))
+                (
+                    serde_json::Value::Object(vals),
+                    serde_json::Value::Object(masks),
+                )
             }
             other => (other.to_json(), serde_json::Value::Bool(false)),
         }
@@ -486,7 +495,8 @@ mod tests {
         // What cty writes for an object passed to a `dynamic` parameter: [bin(type JSON), value].
         let mut bytes = Vec::new();
         rmp::encode::write_array_len(&mut bytes, 2).expect("vec write");
-        rmp::encode::write_bin(&mut bytes, br#"["object",{"a":"string","b":"number"}]"#).expect("vec write");
+        rmp::encode::write_bin(&mut bytes, br#"["object",{"a":"string","b":"number"}]"#)
+            .expect("vec write");
         rmp::encode::write_map_len(&mut bytes, 2).expect("vec write");
         rmp::encode::write_str(&mut bytes, "a").expect("vec write");
         rmp::encode::write_str(&mut bytes, "x").expect("vec write");
@@ -502,7 +512,9 @@ mod tests {
         assert_eq!(json["a"], "x");
         assert_eq!(mask["b"], true);
         assert_eq!(mask["a"], false);
-        assert!(Value::Unknown.unwrap_dynamic().is_ok_and(|(_, v)| v.is_unknown()));
+        assert!(Value::Unknown
+            .unwrap_dynamic()
+            .is_ok_and(|(_, v)| v.is_unknown()));
         assert!(Value::string("x").unwrap_dynamic().is_err());
     }
 

@@ -456,9 +456,13 @@ impl Provider for ProviderRpc {
                 if !dynamic {
                     return Ok(v);
                 }
-                v.unwrap_dynamic()
-                    .map(|(_, v)| v)
-                    .map_err(|e| Error::Decode { what: "function argument".into(), detail: e.to_string() }.to_diag())
+                v.unwrap_dynamic().map(|(_, v)| v).map_err(|e| {
+                    Error::Decode {
+                        what: "function argument".into(),
+                        detail: e.to_string(),
+                    }
+                    .to_diag()
+                })
             });
             match decoded {
                 Ok(v) => args.push(v),
