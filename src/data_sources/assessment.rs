@@ -468,25 +468,39 @@ impl DataSource for AssessmentDataSource {
                     }
                 }
             };
-            let sources = assessment::required_sources(&inputs.selection);
-            let calls = CallCounter::default();
-            let facts = crate::live::gather::gather(
-                &clients,
-                &state.cache,
-                &identity.account_id,
-                &identity.partition,
-                &regions,
-                &sources,
-                &calls,
-            )
-            .await;
-            tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
             let request = Request {
                 selection: inputs.selection.clone(),
-                exemptions: inputs.exemptions,
+                exemptions: inputs.exemptions.clone(),
                 fail_on: inputs.fail_on,
             };
-            let result = assessment::assess(&facts, &params, &request);
+            let planned = inputs
+                .plan
+                .as_ref()
+                .map(|p| plan::plan_facts(p, &identity.account_id, clients.region()));
+            let result = match (inputs.source, planned) {
+                // The plan alone: no account reads beyond the caller identity.
+                (FactSource::Plan, Some(planned)) => plan::assess_plan(&planned, &params, &request),
+                (source, planned) => {
+                    let sources = assessment::required_sources(&inputs.selection);
+                    let calls = CallCounter::default();
+                    let live = crate::live::gather::gather(
+                        &clients,
+                        &state.cache,
+                        &identity.account_id,
+                        &identity.partition,
+                        &regions,
+                        &sources,
+                        &calls,
+                    )
+                    .await;
+                    tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
+                    let facts = match (source, planned) {
+                        (FactSource::LivePlusPlan, Some(planned)) => plan::overlay(&live, &planned),
+                        _ => live,
+                    };
+                    assessment::assess(&facts, &params, &request)
+                }
+            };
             let sarif = serde_json::to_string(&result.sarif(&inputs.selection)).unwrap_or_default();
             let id = format!("{}:{}", identity.account_id, regions.join(","));
             let diags = diagnostics(&result);
