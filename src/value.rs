@@ -169,9 +169,19 @@ impl Value {
         if bytes.is_empty() {
             return Ok(Value::Null);
         }
+        // 0xc1 is msgpack's reserved marker; rmpv accepts it, Terraform never sends it.
+        if bytes[0] == 0xc1 {
+            return Err(DecodeError::Msgpack("reserved msgpack marker 0xc1".into()));
+        }
         let mut cursor = bytes;
         let raw = rmpv::decode::read_value(&mut cursor)
             .map_err(|e| DecodeError::Msgpack(e.to_string()))?;
+        if !cursor.is_empty() {
+            return Err(DecodeError::Msgpack(format!(
+                "{} unexpected bytes after the value",
+                cursor.len()
+            )));
+        }
         from_rmpv(raw, 0)
     }
 
