@@ -66,6 +66,15 @@ impl ReadResult {
             diags: vec![err.to_diag()],
         }
     }
+
+    /// The state of what exists plus the error that stopped the operation, if any: what a
+    /// partial create, update or delete returns so Terraform records it.
+    pub fn partial(value: Option<Value>, err: Option<Error>) -> Self {
+        ReadResult {
+            value,
+            diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default(),
+        }
+    }
 }
 
 /// A data source.

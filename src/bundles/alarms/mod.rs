@@ -91,13 +91,6 @@ impl Ctx {
     }
 }
 
-fn result_with(value: Option<Value>, err: Option<Error>) -> ReadResult {
-    ReadResult {
-        value,
-        diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default(),
-    }
-}
-
 impl Resource for AlarmsResource {
     fn name(&self) -> &'static str {
         "secbaseline_alarms"
@@ -131,17 +124,17 @@ impl Resource for AlarmsResource {
         Box::pin(async move {
             let ctx = match Ctx::new(state).await {
                 Ok(ctx) => ctx,
-                Err(e) => return result_with(req.prior.clone(), Some(e)),
+                Err(e) => return ReadResult::partial(req.prior.clone(), Some(e)),
             };
             match (&req.planned, &req.prior) {
                 (None, None) => ReadResult::gone(),
                 (None, Some(prior)) => {
                     let (left, result) = delete::delete(&ctx, prior).await;
-                    result_with(left, result.err())
+                    ReadResult::partial(left, result.err())
                 }
                 (Some(planned), prior) => {
                     let Some(inputs) = desired::Inputs::from_config(&req.config) else {
-                        return result_with(
+                        return ReadResult::partial(
                             req.prior.clone(),
                             Some(Error::Internal(
                                 "the configuration still has unknown values at apply".into(),
@@ -197,7 +190,7 @@ impl Resource for AlarmsResource {
                             };
                         }
                     };
-                    let mut r = result_with(state, result.err());
+                    let mut r = ReadResult::partial(state, result.err());
                     if r.value.is_none() && !r.diags.iter().any(|d| d.severity == Severity::Error) {
                         r.value = Some(known_or_null(base));
                     }

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use crate::aws::AwsClients;
 use crate::diag::{AttrPath, Diag};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::framework::{
     ApplyRequest, BoxFut, PlanRequest, PlanResponse, ProviderState, ReadResult, Resource,
 };
@@ -77,13 +77,6 @@ impl Ctx {
     }
 }
 
-fn result_with(value: Option<Value>, err: Option<Error>) -> ReadResult {
-    ReadResult {
-        value,
-        diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default(),
-    }
-}
-
 impl Resource for CloudTrailResource {
     fn name(&self) -> &'static str {
         "secbaseline_cloudtrail"
@@ -113,7 +106,7 @@ impl Resource for CloudTrailResource {
                 .unwrap_or_default();
             let ctx = match Ctx::new(state, &region).await {
                 Ok(ctx) => ctx,
-                Err(e) => return result_with(req.prior.clone(), Some(e)),
+                Err(e) => return ReadResult::partial(req.prior.clone(), Some(e)),
             };
             match (&req.planned, prior) {
                 (None, None) => ReadResult {
@@ -122,15 +115,15 @@ impl Resource for CloudTrailResource {
                 },
                 (None, Some(prior)) => {
                     let (left, result) = delete::delete(&ctx, prior).await;
-                    result_with(left.map(|s| s.to_value()), result.err())
+                    ReadResult::partial(left.map(|s| s.to_value()), result.err())
                 }
                 (Some(planned), prior) => {
                     let spec = match model::Spec::from_plan(planned, &req.config) {
                         Ok(s) => s,
-                        Err(e) => return result_with(req.prior.clone(), Some(e)),
+                        Err(e) => return ReadResult::partial(req.prior.clone(), Some(e)),
                     };
                     let (st, result) = create::converge(&ctx, &spec, prior.as_ref()).await;
-                    result_with(Some(st.to_value()), result.err())
+                    ReadResult::partial(Some(st.to_value()), result.err())
                 }
             }
         })

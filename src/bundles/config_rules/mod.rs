@@ -86,13 +86,6 @@ impl Ctx {
     }
 }
 
-fn result_with(value: Option<Value>, err: Option<Error>) -> ReadResult {
-    ReadResult {
-        value,
-        diags: err.map(|e| vec![e.to_diag()]).unwrap_or_default(),
-    }
-}
-
 impl Resource for ConfigRulesResource {
     fn name(&self) -> &'static str {
         "secbaseline_config_rules"
@@ -143,17 +136,17 @@ impl Resource for ConfigRulesResource {
         Box::pin(async move {
             let ctx = match Ctx::new(state).await {
                 Ok(ctx) => ctx,
-                Err(e) => return result_with(req.prior.clone(), Some(e)),
+                Err(e) => return ReadResult::partial(req.prior.clone(), Some(e)),
             };
             match (&req.planned, &req.prior) {
                 (None, None) => ReadResult::gone(),
                 (None, Some(prior)) => {
                     let (left, result) = delete::delete(&ctx, prior).await;
-                    result_with(left, result.err())
+                    ReadResult::partial(left, result.err())
                 }
                 (Some(planned), prior) => {
                     let Some(spec) = model::Spec::from_config(&req.config) else {
-                        return result_with(
+                        return ReadResult::partial(
                             req.prior.clone(),
                             Some(Error::Internal(
                                 "the configuration still has unknown values at apply".into(),
@@ -179,17 +172,17 @@ impl Resource for ConfigRulesResource {
                         base.set("recorder", Value::List(vec![block]));
                     }
                     match (read::read(&ctx, &base).await, result) {
-                        (Ok(Some(v)), r) => result_with(Some(v), r.err()),
-                        (Ok(None), Err(e)) => result_with(None, Some(e)),
-                        (Ok(None), Ok(())) => result_with(Some(empty_state(&base)), None),
-                        (Err(read_err), Err(e)) => result_with(
+                        (Ok(Some(v)), r) => ReadResult::partial(Some(v), r.err()),
+                        (Ok(None), Err(e)) => ReadResult::partial(None, Some(e)),
+                        (Ok(None), Ok(())) => ReadResult::partial(Some(empty_state(&base)), None),
+                        (Err(read_err), Err(e)) => ReadResult::partial(
                             Some(empty_state(&base)),
                             Some(Error::Internal(format!(
                                 "{e}; then reading back failed: {read_err}"
                             ))),
                         ),
                         (Err(read_err), Ok(())) => {
-                            result_with(Some(empty_state(&base)), Some(read_err))
+                            ReadResult::partial(Some(empty_state(&base)), Some(read_err))
                         }
                     }
                 }
