@@ -17,6 +17,7 @@ use serde_json::Value;
 /// Resource-id fragments of what the seed creates.
 const ACCOUNT: &str = "arn:aws:iam::123456789012:root";
 const SERVICE_LINKED: &str = ":role/aws-service-role/";
+const INLINE_BROKEN: &str = ":role/trust-broken/inline-policy/inline-broken";
 
 fn user(name: &str) -> String {
     format!(":user/{name}")
@@ -79,7 +80,6 @@ fn per_resource_expectations() -> Vec<Expect> {
             "user/bad-direct/inline-policy/inline-admin",
             "FAIL",
         ),
-        e("iam_policy_no_admin", policy("broken"), "ERROR"),
         e(
             "iam_policy_no_admin",
             "aws:policy/AWSCloudShellFullAccess",
@@ -105,7 +105,6 @@ fn per_resource_expectations() -> Vec<Expect> {
             policy("s3-wildcard"),
             "FAIL",
         ),
-        e("iam_policy_no_service_wildcard", policy("broken"), "ERROR"),
         e(
             "iam_expired_server_certificates",
             ":server-certificate/current-cert",
@@ -149,8 +148,31 @@ fn per_resource_expectations() -> Vec<Expect> {
             "user/bad-direct/inline-policy/inline-admin",
             "FAIL",
         ),
-        e("sts_no_assume_any_role", policy("broken"), "ERROR"),
+        e(
+            "iam_no_cloudshell_full_access",
+            role("trust-broken"),
+            "PASS",
+        ),
     ];
+    // Malformed documents: ERROR wherever they are read, never PASS.
+    for control in [
+        "iam_policy_no_admin",
+        "iam_policy_no_service_wildcard",
+        "sts_no_assume_any_role",
+    ] {
+        x.push(e(control, policy("broken"), "ERROR"));
+    }
+    // iam_policy_no_service_wildcard judges customer-managed policies only (IAM.21).
+    for control in ["iam_policy_no_admin", "sts_no_assume_any_role"] {
+        x.push(e(control, INLINE_BROKEN, "ERROR"));
+    }
+    for control in [
+        "sts_trust_no_public_principal",
+        "sts_cross_account_condition",
+        "sts_service_confused_deputy",
+    ] {
+        x.push(e(control, role("trust-broken"), "ERROR"));
+    }
     // Users without MFA: everyone but the two good ones.
     x.push(e("iam_user_mfa", user("good-person"), "PASS"));
     x.push(e("iam_user_mfa", user("good-ci"), "PASS"));
@@ -206,10 +228,16 @@ fn check_exactly(f: &[Value], expectations: &[Expect]) {
     }
 }
 
-fn assessment(emu: &Emulator, body: &str) -> Vec<Value> {
+/// Applies an assessment; returns its findings and what terraform printed.
+fn assessment_with_output(emu: &Emulator, body: &str) -> (Vec<Value>, String) {
     let ws = Workspace::new(emu, &assessment_config(body));
-    ws.apply().assert_success();
-    findings(&ws)
+    let out = ws.apply();
+    out.assert_success();
+    (findings(&ws), out.combined())
+}
+
+fn assessment(emu: &Emulator, body: &str) -> Vec<Value> {
+    assessment_with_output(emu, body).0
 }
 
 #[test]
@@ -243,7 +271,7 @@ fn every_iam_and_sts_control_judges_exactly_the_bad_resources() {
     }
 
     // The neglected account.
-    let f = assessment(&emu, "services = [\"iam\", \"sts\"]");
+    let (f, printed) = assessment_with_output(&emu, "services = [\"iam\", \"sts\"]");
     check_all(&f, &expectations);
     check_exactly(&f, &expectations);
     let every_control: BTreeSet<&str> = f.iter().filter_map(|x| x["control_id"].as_str()).collect();
@@ -252,24 +280,38 @@ fn every_iam_and_sts_control_judges_exactly_the_bad_resources() {
         iam_and_sts_controls(),
         "one or more findings per selected control, and no other control"
     );
-    // The malformed document: an ERROR that names the policy, for every policy control.
-    for control in [
-        "iam_policy_no_admin",
-        "iam_policy_no_service_wildcard",
-        "sts_no_assume_any_role",
+    // Malformed documents: ERROR findings that name the policy (or role), for every control
+    // that reads them.
+    for (control, names) in [
+        ("iam_policy_no_admin", &["'broken'", "'inline-broken'"][..]),
+        ("iam_policy_no_service_wildcard", &["'broken'"][..]),
+        (
+            "sts_no_assume_any_role",
+            &["'broken'", "'inline-broken'"][..],
+        ),
+        ("sts_trust_no_public_principal", &["'trust-broken'"][..]),
+        ("sts_cross_account_condition", &["'trust-broken'"][..]),
+        ("sts_service_confused_deputy", &["'trust-broken'"][..]),
     ] {
-        let broken: Vec<&Value> = of_control(&f, control)
+        let errors: Vec<&str> = of_control(&f, control)
             .into_iter()
             .filter(|x| x["status"] == "ERROR")
+            .filter_map(|x| x["message"].as_str())
             .collect();
-        assert!(
-            broken.len() == 1
-                && broken[0]["message"]
-                    .as_str()
-                    .is_some_and(|m| m.contains("'broken'")),
-            "{control}: {broken:#?}"
-        );
+        assert_eq!(errors.len(), names.len(), "{control}: {errors:#?}");
+        for name in names {
+            assert!(
+                errors.iter().any(|m| m.contains(name)),
+                "{control}: no ERROR names {name}: {errors:#?}"
+            );
+        }
     }
+    // The plan goes on, with a warning naming the unreadable policy.
+    assert!(
+        printed.contains("Control iam_policy_no_admin could not be evaluated (ERROR)")
+            && printed.contains(":policy/broken"),
+        "{printed}"
+    );
     // Access key ids are never printed; the report's slot names stand in for them.
     let text = serde_json::to_string(&f).expect("findings serialize");
     assert!(!text.contains("AKIA"), "an access key id leaked");

@@ -131,6 +131,13 @@ iam.attach_role_policy(RoleName="service-source-account", PolicyArn=policy["assu
 iam.attach_role_policy(RoleName="service-bare", PolicyArn=policy["assume-any"])
 iam.attach_role_policy(RoleName="public-open", PolicyArn=policy["admin-all"])
 iam.attach_role_policy(RoleName="cross-bare", PolicyArn=policy["s3-wildcard"])
+# Documents AWS would refuse, stored verbatim by the emulator: a trust policy and an inline policy.
+iam.create_role(RoleName="trust-broken", AssumeRolePolicyDocument=trust({"Service": "ec2.amazonaws.com"}))
+emulator("/_secbaseline/iam/policy-document",
+         {"trust_policy_of": "trust-broken", "document": '{"Statement": {"Effect": "Allow", "Principal": '})
+iam.put_role_policy(RoleName="trust-broken", PolicyName="inline-broken", PolicyDocument=doc(allow("ec2:DescribeInstances")))
+emulator("/_secbaseline/iam/policy-document",
+         {"role_name": "trust-broken", "policy_name": "inline-broken", "document": "not json at all"})
 # A service-linked role: AWS manages it, so the sts_* controls must not judge it, even with a
 # permission that would FAIL anywhere else.
 linked = iam.create_service_linked_role(AWSServiceName="config.amazonaws.com")["Role"]

@@ -22,8 +22,9 @@ Extensions (each verified missing or broken in moto 5.2.5; see the comment at ea
   ``POST /_secbaseline/iam/backdate`` JSON ``{"user_name": str, "days": int}`` moves the user's
   creation (and so its password's) and its access keys' creation ``days`` into the past;
   ``POST /_secbaseline/iam/policy-document`` JSON ``{"policy_arn": str, "document": str}`` or
-  ``{"user_name"|"group_name"|"role_name": str, "policy_name": str, "document": str}`` stores a
-  document verbatim (no validation) as a managed policy's default version or an inline policy.
+  ``{"user_name"|"group_name"|"role_name": str, "policy_name": str, "document": str}`` or
+  ``{"trust_policy_of": role_name, "document": str}`` stores a document verbatim (no
+  validation) as a managed policy's default version, an inline policy or a role's trust policy.
 * IAM server certificates report the ``NotAfter`` of their certificate body as ``Expiration``
   (moto reports 2012-05-08 for every certificate).
 * IAM Access Analyzer: CreateAnalyzer, ListAnalyzers, GetAnalyzer, DeleteAnalyzer (in memory).
@@ -374,6 +375,9 @@ def handle_iam_policy_document(environ: dict[str, Any],
                 version.document = document
             return respond(start_response, 200, {"policy_arn": body["policy_arn"],
                                                  "version_id": policy.default_version_id})
+        if "trust_policy_of" in body:
+            backend.get_role(str(body["trust_policy_of"])).assume_role_policy_document = document
+            return respond(start_response, 200, {"role_name": body["trust_policy_of"]})
         name = str(body["policy_name"])
         for kind, table in (("user_name", backend.users), ("group_name", backend.groups)):
             if kind in body:
