@@ -312,6 +312,17 @@ fn every_iam_and_sts_control_judges_exactly_the_bad_resources() {
             && printed.contains(":policy/broken"),
         "{printed}"
     );
+    // Live keys are named by their credential-report slot, with their age.
+    assert!(
+        of_control(&f, "iam_access_key_rotation").iter().any(|x| {
+            x["status"] == "FAIL"
+                && x["message"].as_str().is_some_and(|m| {
+                    m.contains("'bad-stale-key'") && m.contains("access key 1 is 200 days old")
+                })
+        }),
+        "{:#?}",
+        of_control(&f, "iam_access_key_rotation")
+    );
     // Access key ids are never printed; the report's slot names stand in for them.
     let text = serde_json::to_string(&f).expect("findings serialize");
     assert!(!text.contains("AKIA"), "an access key id leaked");
