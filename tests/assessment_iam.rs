@@ -309,7 +309,8 @@ fn every_iam_and_sts_control_judges_exactly_the_bad_resources() {
     // The plan goes on, with a warning naming the unreadable policy.
     assert!(
         printed.contains("Control iam_policy_no_admin could not be evaluated (ERROR)")
-            && printed.contains(":policy/broken"),
+            && printed.contains(":policy/broken")
+            && printed.contains("cannot be read"),
         "{printed}"
     );
     // Live keys are named by their credential-report slot, with their age.
