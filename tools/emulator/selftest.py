@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -186,7 +187,13 @@ def main() -> int:
         post(f"{endpoint}/_secbaseline/iam/policy-document", {"policy_arn": arn, "document": "{oops"})
         doc = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
         assert doc == "{oops" or "oops" in str(doc), doc
-        return "backdate, verbatim policy document"
+        iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+        post(f"{endpoint}/_secbaseline/iam/policy-document", {"trust_policy_of": "r", "document": "[trust"})
+        got = iam.get_role(RoleName="r")["Role"]["AssumeRolePolicyDocument"]
+        assert "[trust" in urllib.parse.unquote(str(got)), got
+        return "backdate, verbatim policy and trust documents"
 
     def server_certificate_expiry():
         from datetime import datetime, timedelta, timezone
