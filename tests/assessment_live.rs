@@ -5,90 +5,12 @@
 
 mod common;
 
+use common::assessment::{assessment_config, expect, findings, seed, seed_logging, PROVIDER};
 use common::{Emulator, Workspace};
-use secbaseline_engine::rules::logging::CIS_ALARMS;
-use secbaseline_engine::rules::Rule;
 use serde_json::Value;
 
-const PROVIDER: &str = r#"
-terraform {
-  required_providers {
-    secbaseline = { source = "secbaseline/secbaseline" }
-  }
-}
-provider "secbaseline" {
-  region      = "us-east-1"
-  max_retries = 0
-}
-"#;
-
-fn assessment_config(body: &str) -> String {
-    format!(
-        "{PROVIDER}\ndata \"secbaseline_assessment\" \"this\" {{\n{body}\n}}\noutput \"findings\" {{ value = data.secbaseline_assessment.this.findings }}\noutput \"summary\" {{ value = data.secbaseline_assessment.this.summary }}\noutput \"passed\" {{ value = data.secbaseline_assessment.this.passed }}\noutput \"sarif\" {{ value = data.secbaseline_assessment.this.sarif }}\n"
-    )
-}
-
 fn seed_apigateway(emu: &Emulator) -> Value {
-    let out = emu.python(include_str!("seeds/apigateway.py"));
-    serde_json::from_str(out.trim().lines().last().unwrap_or_default())
-        .expect("seed prints its ids as JSON")
-}
-
-fn seed_logging(emu: &Emulator) {
-    let patterns: Vec<(String, String)> = CIS_ALARMS
-        .iter()
-        .map(|a| (a.meta().id.to_string(), a.pattern.to_string()))
-        .collect();
-    let script = format!(
-        "CIS_PATTERNS = json.loads({:?})\n{}",
-        serde_json::to_string(&patterns).expect("patterns serialize"),
-        include_str!("seeds/logging.py")
-    );
-    emu.python(&script);
-}
-
-fn findings(ws: &Workspace) -> Vec<Value> {
-    ws.output_json("findings")
-        .as_array()
-        .cloned()
-        .expect("findings is a list")
-}
-
-/// Statuses of a control's findings whose resource id contains `needle`.
-fn statuses(findings: &[Value], control: &str, needle: &str) -> Vec<String> {
-    findings
-        .iter()
-        .filter(|f| {
-            f["control_id"] == control
-                && f["resource_id"]
-                    .as_str()
-                    .is_some_and(|r| r.contains(needle))
-        })
-        .map(|f| f["status"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
-fn expect(findings: &[Value], control: &str, needle: &str, status: &str) {
-    let got = statuses(findings, control, needle);
-    assert!(
-        !got.is_empty(),
-        "{control}: no finding for a resource matching {needle:?}; findings of the control: {:#?}",
-        findings
-            .iter()
-            .filter(|f| f["control_id"] == control)
-            .collect::<Vec<_>>()
-    );
-    match status {
-        "FAIL" => assert!(
-            got.iter().any(|s| s == "FAIL")
-                && got.iter().all(|s| s == "FAIL" || s == "NOT_APPLICABLE"),
-            "{control} on {needle}: expected FAIL, got {got:?}"
-        ),
-        _ => assert!(
-            got.iter().all(|s| s == status),
-            "{control} on {needle}: expected all {status}, got {got:?}"
-        ),
-    }
+    seed(emu, include_str!("seeds/apigateway.py"))
 }
 
 #[test]

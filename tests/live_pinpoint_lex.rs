@@ -238,12 +238,17 @@ async fn lex_aliases_and_log_encryption() {
         Known::Known(Some(key.clone()))
     );
 
-    // Every bot also has its built-in test alias (moto names it "test", AWS "TestBotAlias").
+    // Every bot also has its built-in TestBotAlias (the launcher names it as AWS does).
     for b in &bots {
         assert_eq!(
             b.aliases.len(),
             3,
             "two of its own and the built-in one: {:?}",
+            b.aliases
+        );
+        assert!(
+            b.aliases.iter().any(|a| a.name == "TestBotAlias"),
+            "{:?}",
             b.aliases
         );
         let ids: Vec<_> = b.aliases.iter().map(|a| a.id.as_known().cloned()).collect();

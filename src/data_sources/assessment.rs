@@ -324,7 +324,7 @@ pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
             .collect();
         diags.push(Diag::warning(
             format!("Control {control} could not be evaluated (ERROR)"),
-            format!("{}\n\nThe control is reported as ERROR, never as PASS. Grant the missing permission or exclude the control.", detail.join("\n")),
+            format!("{}\n\nThe control is reported as ERROR, never as PASS. Fix what each line names (a missing permission, a document that cannot be read) or exclude the control.", detail.join("\n")),
             None,
         ));
     }

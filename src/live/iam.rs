@@ -555,10 +555,10 @@ impl ReportRow {
     fn access_keys(&self) -> Vec<AccessKey> {
         self.keys
             .iter()
-            .enumerate()
-            .filter(|(_, k)| k.active || k.last_rotated.is_some())
-            .map(|(i, k)| AccessKey {
-                id: Known::Known(format!("access_key_{}", i + 1)),
+            .zip(1u8..)
+            .filter(|(k, _)| k.active || k.last_rotated.is_some())
+            .map(|(k, slot)| AccessKey {
+                id: Known::Known(AccessKey::report_slot_id(slot)),
                 status: if k.active {
                     KeyStatus::Active
                 } else {

@@ -4,14 +4,16 @@
 //!   free loopback port, one per test, killed on drop.
 //! - [`terraform::Workspace`]: a temporary Terraform working directory wired to the freshly built
 //!   provider binary and to an emulator.
+//! - [`assessment`]: `secbaseline_assessment` configs, seeding, per-control status assertions.
 //! - [`plugin_client`]: the provider binary started as Terraform starts it (magic cookie,
 //!   mTLS with a Terraform-like client certificate) and a tfplugin6 gRPC client to it. Also
 //!   included by `benches/bench.rs`, so it uses nothing else from this module.
 //!
-//! Besides the crate itself, only std, `serde_json`, `tempfile` and the gRPC client's
+//! Besides the crate and its engine (`secbaseline_engine`), only std, `serde_json`, `tempfile` and the gRPC client's
 //! dev-dependencies (`hyper-util`, `tower`) are used, so every test binary can include this module.
 #![allow(dead_code)] // each test binary uses a different subset
 
+pub mod assessment;
 pub mod emulator;
 pub mod plugin_client;
 pub mod terraform;

@@ -17,10 +17,21 @@ Extensions (each verified missing or broken in moto 5.2.5; see the comment at ea
   row at the top of the credential report, and, with ``virtual_mfa``, as the virtual MFA device
   ``arn:aws:iam::<account>:mfa/root-account-mfa-device`` assigned to root. Default: secure
   (hardware MFA on, no access keys).
+* Test-only IAM state that moto cannot reach through the API (assessment tests need both the
+  good and the bad case in one account):
+  ``POST /_secbaseline/iam/backdate`` JSON ``{"user_name": str, "days": int}`` moves the user's
+  creation (and so its password's) and its access keys' creation ``days`` into the past;
+  ``POST /_secbaseline/iam/policy-document`` JSON ``{"policy_arn": str, "document": str}`` or
+  ``{"user_name"|"group_name"|"role_name": str, "policy_name": str, "document": str}`` or
+  ``{"trust_policy_of": role_name, "document": str}`` stores a document verbatim (no
+  validation) as a managed policy's default version, an inline policy or a role's trust policy.
+* IAM server certificates report the ``NotAfter`` of their certificate body as ``Expiration``
+  (moto reports 2012-05-08 for every certificate).
 * IAM Access Analyzer: CreateAnalyzer, ListAnalyzers, GetAnalyzer, DeleteAnalyzer (in memory).
 * Lex V2: Describe/Update/DeleteResourcePolicy on a resource without a policy ->
   ResourceNotFoundException (404) instead of a 500; ListBotAliases / DescribeBotAlias honour
-  botId (moto lists every bot's aliases under each bot).
+  botId (moto lists every bot's aliases under each bot); a new bot's built-in alias is named
+  ``TestBotAlias`` and points at ``DRAFT``, as in AWS (moto: ``test``, version 1).
 * API Gateway v1: client certificates (Generate/Get/GetAll/Update/Delete) and the stage's
   ``clientCertificateId`` (UpdateStage patch ``/clientCertificateId``, shown by GetStage(s)).
 * API Gateway v2: UpdateStage.
@@ -311,6 +322,118 @@ def handle_root(environ: dict[str, Any], start_response: StartResponse) -> Itera
 
 
 # ---------------------------------------------------------------------------------------------
+# a2. Test-only IAM state: credential age and malformed policy documents.
+# Why: the assessment tests need a good and a bad case of the same control in one account.
+# moto stamps every user and access key with the time of the call and offers no way to age
+# them, so iam_access_key_rotation / iam_unused_credentials could only ever PASS at default
+# thresholds; and moto validates every policy document it is given (as AWS does), so the
+# rules' ERROR path for a document they cannot read could not be reached through the API.
+# These endpoints change moto's backend objects directly; nothing else is affected.
+# ---------------------------------------------------------------------------------------------
+
+
+def _iam_backend(account: str) -> Any:
+    from moto.iam.models import iam_backends
+
+    return iam_backends[account]["aws"]
+
+
+def handle_iam_backdate(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    try:
+        body = read_json(environ)
+        user_name, days = str(body["user_name"]), int(body["days"])
+        if not 0 <= days <= 36500:
+            raise ValueError("days must be 0..36500")
+        backend = _iam_backend(str(body.get("account_id", DEFAULT_ACCOUNT)))
+        user = backend.users.get(user_name)
+        if user is None:
+            return error(start_response, 404, "NoSuchEntity", f"user {user_name} not found")
+        shift = timedelta(days=days)
+        user.create_date = user.create_date - shift  # the report's password_last_changed too
+        for key in user.access_keys:
+            key.create_date = key.create_date - shift
+        return respond(start_response, 200, {"user_name": user_name, "days": days,
+                                             "access_keys": len(user.access_keys)})
+    except (KeyError, ValueError, TypeError) as exc:
+        return error(start_response, 400, "ValidationException", f"bad request: {exc!r}")
+
+
+def handle_iam_policy_document(environ: dict[str, Any],
+                               start_response: StartResponse) -> Iterable[bytes]:
+    try:
+        body = read_json(environ)
+        document = body["document"]
+        if not isinstance(document, str):
+            raise TypeError("document must be a string")
+        backend = _iam_backend(str(body.get("account_id", DEFAULT_ACCOUNT)))
+        if "policy_arn" in body:
+            policy = backend.managed_policies.get(body["policy_arn"])
+            if policy is None:
+                return error(start_response, 404, "NoSuchEntity", "policy not found")
+            default = [v for v in policy.versions if v.version_id == policy.default_version_id]
+            for version in default:
+                version.document = document
+            return respond(start_response, 200, {"policy_arn": body["policy_arn"],
+                                                 "version_id": policy.default_version_id})
+        if "trust_policy_of" in body:
+            backend.get_role(str(body["trust_policy_of"])).assume_role_policy_document = document
+            return respond(start_response, 200, {"role_name": body["trust_policy_of"]})
+        name = str(body["policy_name"])
+        for kind, table in (("user_name", backend.users), ("group_name", backend.groups)):
+            if kind in body:
+                identity = table.get(body[kind])
+                break
+        else:
+            identity = backend.get_role(str(body["role_name"]))
+        if identity is None:
+            return error(start_response, 404, "NoSuchEntity", "identity not found")
+        identity.policies[name] = document
+        return respond(start_response, 200, {"policy_name": name})
+    except (KeyError, ValueError, TypeError) as exc:
+        return error(start_response, 400, "ValidationException", f"bad request: {exc!r}")
+    except Exception as exc:  # noqa: BLE001 - moto's NotFoundException for a missing role
+        return error(start_response, 404, "NoSuchEntity", str(exc))
+
+
+# Why: moto answers Expiration 2012-05-08 for every server certificate, so
+# iam_expired_server_certificates could only FAIL. AWS reports the certificate's NotAfter;
+# read it from the uploaded body (moto keeps it), falling back to moto's value if it does not
+# parse.
+def patch_iam_server_certificates() -> None:
+    from moto.iam.responses import IamResponse
+
+    def expiration(backend: Any, name: str) -> str | None:
+        try:
+            from cryptography import x509
+
+            body = backend.get_server_certificate(name).cert_body
+            not_after = x509.load_pem_x509_certificate(body.encode()).not_valid_after_utc
+            return not_after.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        except Exception:  # noqa: BLE001 - not a parsable certificate: keep moto's value
+            return None
+
+    def fix(meta: dict[str, Any], backend: Any) -> None:
+        when = expiration(backend, meta.get("ServerCertificateName", ""))
+        if when:
+            meta["Expiration"] = when
+
+    def wrap(name: str, metas: Callable[[Any], list[dict[str, Any]]]) -> None:
+        orig = getattr(IamResponse, name)
+
+        def wrapper(self: Any) -> Any:
+            result = orig(self)
+            for meta in metas(result.result):
+                fix(meta, self.backend)
+            return result
+
+        setattr(IamResponse, name, wrapper)
+
+    wrap("list_server_certificates", lambda r: r["ServerCertificateMetadataList"])
+    wrap("get_server_certificate", lambda r: [r["ServerCertificate"]["ServerCertificateMetadata"]])
+    wrap("upload_server_certificate", lambda r: [r["ServerCertificateMetadata"]])
+
+
+# ---------------------------------------------------------------------------------------------
 # b. IAM Access Analyzer.
 # Why: moto 5.2.5 has no access-analyzer backend at all (every call is a 500), and
 # iam_access_analyzer (IAM.28 / CIS 1.20) needs ListAnalyzers. REST-JSON, in memory, per
@@ -430,6 +553,22 @@ def patch_lex() -> None:
         return orig_describe(self, bot_alias_id, bot_id)
 
     lex.LexModelsV2Backend.describe_bot_alias = describe_bot_alias  # type: ignore[method-assign]
+
+    # Why: AWS gives every new bot a built-in alias named TestBotAlias on the DRAFT version,
+    # which lex_conversation_logs excludes by name; moto names it "test" (version 1), so an
+    # assessment of any seeded bot would judge it as a real alias without logging.
+    orig_create_bot = lex.LexModelsV2Backend.create_bot
+
+    def create_bot(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = orig_create_bot(self, *args, **kwargs)
+        for alias in self.bot_aliases.values():
+            if alias.bot_id == result["botId"] and alias.bot_alias_name == "test":
+                alias.bot_alias_name = "TestBotAlias"
+                alias.description = "test bot alias"
+                alias.bot_version = "DRAFT"
+        return result
+
+    lex.LexModelsV2Backend.create_bot = create_bot  # type: ignore[method-assign]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,6 +860,10 @@ class SecbaselineApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/_secbaseline/root":
             return handle_root(environ, start_response)
+        if path == "/_secbaseline/iam/backdate" and method == "POST":
+            return handle_iam_backdate(environ, start_response)
+        if path == "/_secbaseline/iam/policy-document" and method == "POST":
+            return handle_iam_policy_document(environ, start_response)
         if path == "/_secbaseline/health":
             return respond(start_response, 200, {"status": "ok"})
         if path == "/moto-api/reset" and method == "POST":
@@ -761,6 +904,7 @@ def main() -> None:
         patch_iam_managed_policy_cache()
         patch_iam_authorization_details()
         patch_iam()
+        patch_iam_server_certificates()
         patch_lex()
         patch_apigateway_stage()
         patch_apigatewayv2()

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -118,7 +119,7 @@ def main() -> int:
         b1, b2 = mk("one"), mk("two")
         a1 = lex.create_bot_alias(botId=b1, botAliasName="prod", botVersion="DRAFT")["botAliasId"]
         names = sorted(a["botAliasName"] for a in lex.list_bot_aliases(botId=b1)["botAliasSummaries"])
-        assert names == ["prod", "test"], names
+        assert names == ["TestBotAlias", "prod"], names
         try:
             lex.describe_bot_alias(botId=b2, botAliasId=a1)
             raise AssertionError("alias found under another bot")
@@ -173,6 +174,50 @@ def main() -> int:
         assert got.get("DestinationArn", "").endswith(":log-group:g"), got
         return "access log settings"
 
+    def iam_test_state():
+        iam.create_user(UserName="aged")
+        iam.create_access_key(UserName="aged")
+        post(f"{endpoint}/_secbaseline/iam/backdate", {"user_name": "aged", "days": 200})
+        key = iam.list_access_keys(UserName="aged")["AccessKeyMetadata"][0]
+        age = time.time() - key["CreateDate"].timestamp()
+        assert 199 * 86400 < age < 201 * 86400, age
+        arn = iam.create_policy(PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+                                                    "Resource": "*"}]}))["Policy"]["Arn"]
+        post(f"{endpoint}/_secbaseline/iam/policy-document", {"policy_arn": arn, "document": "{oops"})
+        doc = iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]
+        assert doc == "{oops" or "oops" in str(doc), doc
+        iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+        post(f"{endpoint}/_secbaseline/iam/policy-document", {"trust_policy_of": "r", "document": "[trust"})
+        got = iam.get_role(RoleName="r")["Role"]["AssumeRolePolicyDocument"]
+        assert "[trust" in urllib.parse.unquote(str(got)), got
+        return "backdate, verbatim policy and trust documents"
+
+    def server_certificate_expiry():
+        from datetime import datetime, timedelta, timezone
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "selftest")])
+        not_after = datetime(2040, 1, 2, tzinfo=timezone.utc)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                .public_key(key.public_key()).serial_number(1)
+                .not_valid_before(not_after - timedelta(days=365)).not_valid_after(not_after)
+                .sign(key, hashes.SHA256()))
+        iam.upload_server_certificate(
+            ServerCertificateName="c", CertificateBody=cert.public_bytes(serialization.Encoding.PEM).decode(),
+            PrivateKey=key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                         serialization.NoEncryption()).decode())
+        got = iam.list_server_certificates()["ServerCertificateMetadataList"][0]["Expiration"]
+        assert got.year == 2040, got
+        return "Expiration = the body's NotAfter"
+
     def reset_clears():
         iam.create_user(UserName="u")
         post(f"{endpoint}/moto-api/reset")
@@ -190,6 +235,8 @@ def main() -> int:
                      ("lex/pinpoint wire types", wire_types),
                      ("apigateway client certificates", apigw_client_cert),
                      ("apigatewayv2 UpdateStage", apigwv2_update_stage),
+                     ("iam test-only state", iam_test_state),
+                     ("iam server certificate expiry", server_certificate_expiry),
                      ("reset", reset_clears)]:
         check(name, fn)
 

@@ -59,6 +59,26 @@ pub struct AccessKey {
     pub address: Option<String>,
 }
 
+/// Prefix of the id of a key known only from its credential-report slot (the report has no
+/// key ids): `access_key_1`, `access_key_2`.
+const REPORT_SLOT_PREFIX: &str = "access_key_";
+
+impl AccessKey {
+    /// The id of the key in credential-report slot `slot` (1 or 2): `access_key_<slot>`.
+    pub fn report_slot_id(slot: u8) -> String {
+        format!("{REPORT_SLOT_PREFIX}{slot}")
+    }
+
+    /// The credential-report slot the key's id names (`access_key_1` -> 1), if it names one.
+    pub fn report_slot(&self) -> Option<u8> {
+        self.id
+            .as_known()?
+            .strip_prefix(REPORT_SLOT_PREFIX)?
+            .parse()
+            .ok()
+    }
+}
+
 /// A managed policy attached to an identity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

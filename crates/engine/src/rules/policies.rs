@@ -170,11 +170,18 @@ pub(crate) fn service_wildcards(out: &mut Out<'_>, services: &[&str]) {
             .filter(|(s, _)| doc.allows_service_wildcard_on_all_resources(s))
             .map(|(_, w)| w.as_str())
             .collect();
+        // Admin-equivalent statements are iam_policy_no_admin's (Ruling 9); say so rather than
+        // claim a policy that allows everything allows none of these.
+        let admin = if doc.statements.iter().any(|s| s.is_admin_equivalent()) {
+            " outside its admin-equivalent statements (iam_policy_no_admin judges those)"
+        } else {
+            ""
+        };
         out.verdict(
             found.is_empty(),
             &p.res,
             format!(
-                "The {} allows none of {} on resource *.",
+                "The {} allows none of {} on resource *{admin}.",
                 p.name,
                 wanted.join(", ")
             ),

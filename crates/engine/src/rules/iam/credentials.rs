@@ -69,7 +69,7 @@ impl Rule for AccessKeyRotation {
                     out.pass(
                         res,
                         format!(
-                            "{name}'s {judged} active access key(s) are at most {max} days old."
+                            "{name}: {judged} active access key(s), none older than {max} days."
                         ),
                     );
                 }
@@ -126,7 +126,7 @@ impl Rule for UnusedCredentials {
                 for k in active_keys(u) {
                     creds.push((key_label(k), k.last_used, k.created));
                 }
-                let judged = creds.len();
+                let judged: Vec<String> = creds.iter().map(|(what, _, _)| what.clone()).collect();
                 let mut unused = Vec::new();
                 // Ruling 12: a credential never used counts from its creation.
                 for (what, last_used, created) in creds {
@@ -155,11 +155,14 @@ impl Rule for UnusedCredentials {
                     );
                 } else if !undecided.is_empty() {
                     out.unknown(res, &format!("For {name}, {}", undecided.join(", ")));
-                } else if judged > 0 {
+                } else if !judged.is_empty() {
                     out.pass(
-                    res,
-                    format!("{name}'s password and active access keys were used within {limit} days."),
-                );
+                        res,
+                        format!(
+                            "{name}: {} used, or created, within the last {limit} days.",
+                            judged.join(", ")
+                        ),
+                    );
                 }
                 // Neither password nor active key: out of scope (Ruling 1).
             },
@@ -273,6 +276,31 @@ mod tests {
             f.message.contains("last used 151 days ago"),
             "{}",
             f.message
+        );
+    }
+
+    #[test]
+    fn pass_messages_name_the_credentials_judged() {
+        let mut u = user("ci");
+        u.password_enabled = true.into();
+        u.password_last_changed = Some(datetime!(2025-05-01 0:00 UTC));
+        u.access_keys = vec![AccessKey {
+            id: AccessKey::report_slot_id(1).into(),
+            status: KeyStatus::Active,
+            created: Some(datetime!(2025-05-01 0:00 UTC)),
+            last_used: None,
+            address: None,
+        }];
+        let facts = iam(|i| i.users = vec![u]);
+        let f = only(&UnusedCredentials, &facts, Status::Pass);
+        assert_eq!(
+            f.message,
+            "User 'ci': the console password, access key 1 used, or created, within the last 90 days."
+        );
+        let f = only(&AccessKeyRotation, &facts, Status::Pass);
+        assert_eq!(
+            f.message,
+            "User 'ci': 1 active access key(s), none older than 90 days."
         );
     }
 

@@ -57,8 +57,12 @@ pub(crate) fn active_keys(u: &User) -> impl Iterator<Item = &AccessKey> {
         .filter(|k| k.status == KeyStatus::Active)
 }
 
-/// `access key …WXYZ` (never the whole id) or `a new access key`.
+/// `access key …WXYZ` (never the whole id), `access key 1` (a credential-report slot: the
+/// report has no key ids) or `a new access key`.
 pub(crate) fn key_label(k: &AccessKey) -> String {
+    if let Some(slot) = k.report_slot() {
+        return format!("access key {slot}");
+    }
     match k.id.as_known() {
         Some(id) => {
             let tail: String = id
@@ -96,5 +100,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(key_label(&new), "a new access key");
+        // Live keys are known by their credential-report slot, not by a masked tail of it.
+        let slot = AccessKey {
+            id: AccessKey::report_slot_id(2).into(),
+            ..Default::default()
+        };
+        assert_eq!(key_label(&slot), "access key 2");
     }
 }

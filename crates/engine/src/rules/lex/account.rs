@@ -128,6 +128,28 @@ mod tests {
         only(&IamLeastPrivilege, &iam_denied(), Status::Error);
     }
 
+    #[test]
+    fn admin_policies_are_left_to_iam_policy_no_admin_and_say_so() {
+        let admin = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+        let f = only(
+            &IamLeastPrivilege,
+            &iam(|i| i.policies = vec![customer_policy("admin", admin)]),
+            Status::Pass,
+        );
+        assert!(
+            f.message.contains("iam_policy_no_admin judges those"),
+            "{}",
+            f.message
+        );
+        let read = r#"{"Statement":[{"Effect":"Allow","Action":"lex:List*","Resource":"*"}]}"#;
+        let f = only(
+            &IamLeastPrivilege,
+            &iam(|i| i.policies = vec![customer_policy("read", read)]),
+            Status::Pass,
+        );
+        assert!(!f.message.contains("admin"), "{}", f.message);
+    }
+
     fn with_logging(mut facts: Facts, good: bool) -> Facts {
         let r = facts.region_mut("us-east-1");
         r.cloudtrail = Collected::Ok(CloudTrailFacts {
