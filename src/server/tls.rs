@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
+use ring::rand::SystemRandom;
+use ring::signature::{self, EcdsaKeyPair, KeyPair};
 use rustls::client::danger::HandshakeSignatureValid;
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, Error as TlsError, SignatureScheme};
@@ -26,13 +28,55 @@ pub struct ServerTls {
     pub cert_der: Vec<u8>,
 }
 
+/// The server's P-256 key pair, held by ring so that making the certificate never wakes
+/// aws-lc-rs (see [`server_tls`]).
+struct ServerKey {
+    pair: EcdsaKeyPair,
+    pkcs8: Vec<u8>,
+    rng: SystemRandom,
+}
+
+impl ServerKey {
+    fn generate() -> Result<ServerKey, TlsSetupError> {
+        let rng = SystemRandom::new();
+        let alg = &signature::ECDSA_P256_SHA256_ASN1_SIGNING;
+        let fail = |what: &str| TlsSetupError::Generate(format!("{what} the P-256 server key"));
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(alg, &rng).map_err(|_| fail("generating"))?;
+        let pair =
+            EcdsaKeyPair::from_pkcs8(alg, pkcs8.as_ref(), &rng).map_err(|_| fail("loading"))?;
+        Ok(ServerKey {
+            pair,
+            pkcs8: pkcs8.as_ref().to_vec(),
+            rng,
+        })
+    }
+}
+
+impl rcgen::PublicKeyData for ServerKey {
+    fn der_bytes(&self) -> &[u8] {
+        self.pair.public_key().as_ref()
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+impl rcgen::SigningKey for ServerKey {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        self.pair
+            .sign(&self.rng, msg)
+            .map(|sig| sig.as_ref().to_vec())
+            .map_err(|_| rcgen::Error::RemoteKeyError)
+    }
+}
+
 /// Builds the server side of the plugin mTLS from the client certificate PEM.
 pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
     let expected = first_pem_cert(client_cert_pem).ok_or(TlsSetupError::NoClientCert)?;
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
 
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
-        .map_err(|e| TlsSetupError::Generate(e.to_string()))?;
+    let key = ServerKey::generate()?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])
         .map_err(|e| TlsSetupError::Generate(e.to_string()))?;
     params
@@ -63,7 +107,7 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
 
     let verifier = Arc::new(ExactClientCert {
         expected,
-        provider: provider.clone(),
+        algorithms: rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms,
     });
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -71,7 +115,7 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
         .with_client_cert_verifier(verifier)
         .with_single_cert(
             vec![CertificateDer::from(cert_der.clone())],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.pkcs8)),
         )
         .map_err(|e| TlsSetupError::Config(e.to_string()))?;
     config.alpn_protocols = vec![b"h2".to_vec()];
@@ -100,7 +144,7 @@ fn first_pem_cert(pem: &str) -> Option<Vec<u8>> {
 #[derive(Debug)]
 struct ExactClientCert {
     expected: Vec<u8>,
-    provider: Arc<CryptoProvider>,
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
 impl ClientCertVerifier for ExactClientCert {
@@ -129,12 +173,7 @@ impl ClientCertVerifier for ExactClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -143,18 +182,11 @@ impl ClientCertVerifier for ExactClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
+        self.algorithms.supported_schemes()
     }
 
     fn client_auth_mandatory(&self) -> bool {
