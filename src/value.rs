@@ -176,12 +176,14 @@ impl Value {
         let mut cursor = bytes;
         // rmpv recurses once or twice per level; its default limit (1024) overflows a 2 MiB
         // tokio worker stack in a debug build, which kills the process. Stop far earlier.
-        let raw = rmpv::decode::read_value_with_max_depth(&mut cursor, RMPV_MAX_DEPTH)
-            .map_err(|e| match e {
-                rmpv::decode::Error::DepthLimitExceeded => {
-                    DecodeError::Msgpack("value nested too deeply".into())
+        let raw =
+            rmpv::decode::read_value_with_max_depth(&mut cursor, RMPV_MAX_DEPTH).map_err(|e| {
+                match e {
+                    rmpv::decode::Error::DepthLimitExceeded => {
+                        DecodeError::Msgpack("value nested too deeply".into())
+                    }
+                    other => DecodeError::Msgpack(other.to_string()),
                 }
-                other => DecodeError::Msgpack(other.to_string()),
             })?;
         if !cursor.is_empty() {
             return Err(DecodeError::Msgpack(format!(

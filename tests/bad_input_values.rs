@@ -99,7 +99,11 @@ fn check_diags(t: &Target, diags: &[pb::Diagnostic]) -> Result<(), TestCaseError
         })
         .unwrap_or_default();
     for d in diags {
-        prop_assert!(!d.summary.trim().is_empty(), "{t:?}: empty summary: {}", describe(diags));
+        prop_assert!(
+            !d.summary.trim().is_empty(),
+            "{t:?}: empty summary: {}",
+            describe(diags)
+        );
         if let Some(first) = d.attribute.as_ref().and_then(|p| p.steps.first()) {
             use pb::attribute_path::step::Selector;
             match &first.selector {
@@ -122,7 +126,10 @@ fn dv(bytes: &[u8]) -> Option<pb::DynamicValue> {
     })
 }
 
-async fn bounded<T>(what: &str, fut: impl std::future::Future<Output = T>) -> Result<T, TestCaseError> {
+async fn bounded<T>(
+    what: &str,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, TestCaseError> {
     tokio::time::timeout(BOUND, fut)
         .await
         .map_err(|_| TestCaseError::fail(format!("{what} did not answer within {BOUND:?}")))
@@ -134,115 +141,151 @@ async fn exercise(p: &ProviderRpc, t: &Target, args: &[Vec<u8>]) -> Result<(), T
     let one = args.first().cloned().unwrap_or_default();
     match t {
         Target::Provider => {
-            let r = bounded("ValidateProviderConfig", p.validate_provider_config(Request::new(
-                pb::validate_provider_config::Request { config: dv(&one) },
-            )))
+            let r = bounded(
+                "ValidateProviderConfig",
+                p.validate_provider_config(Request::new(pb::validate_provider_config::Request {
+                    config: dv(&one),
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             check_diags(t, &r.get_ref().diagnostics)?;
         }
         Target::DataSource(name) => {
-            let r = bounded("ValidateDataResourceConfig", p.validate_data_resource_config(Request::new(
-                pb::validate_data_resource_config::Request {
-                    type_name: name.to_string(),
-                    config: dv(&one),
-                    ..Default::default()
-                },
-            )))
+            let r = bounded(
+                "ValidateDataResourceConfig",
+                p.validate_data_resource_config(Request::new(
+                    pb::validate_data_resource_config::Request {
+                        type_name: name.to_string(),
+                        config: dv(&one),
+                    },
+                )),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             check_diags(t, &r.get_ref().diagnostics)?;
-            let r = bounded("ReadDataSource", p.read_data_source(Request::new(pb::read_data_source::Request {
-                type_name: name.to_string(),
-                config: dv(&one),
-                ..Default::default()
-            })))
+            let r = bounded(
+                "ReadDataSource",
+                p.read_data_source(Request::new(pb::read_data_source::Request {
+                    type_name: name.to_string(),
+                    config: dv(&one),
+                    ..Default::default()
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             let r = r.get_ref();
             check_diags(t, &r.diagnostics)?;
             prop_assert!(
-                r.state.is_some() || r.diagnostics.iter().any(|d| d.severity == pb::diagnostic::Severity::Error as i32),
+                r.state.is_some()
+                    || r.diagnostics
+                        .iter()
+                        .any(|d| d.severity == pb::diagnostic::Severity::Error as i32),
                 "{t:?}: a read with neither state nor an error"
             );
         }
         Target::Resource(name) => {
-            let r = bounded("ValidateResourceConfig", p.validate_resource_config(Request::new(
-                pb::validate_resource_config::Request {
+            let r = bounded(
+                "ValidateResourceConfig",
+                p.validate_resource_config(Request::new(pb::validate_resource_config::Request {
                     type_name: name.to_string(),
                     config: dv(&one),
                     ..Default::default()
-                },
-            )))
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             check_diags(t, &r.get_ref().diagnostics)?;
             for (prior, proposed) in [(None, dv(&one)), (dv(&one), dv(&one)), (dv(&one), None)] {
-                let r = bounded("PlanResourceChange", p.plan_resource_change(Request::new(
-                    pb::plan_resource_change::Request {
+                let r = bounded(
+                    "PlanResourceChange",
+                    p.plan_resource_change(Request::new(pb::plan_resource_change::Request {
                         type_name: name.to_string(),
                         prior_state: prior,
                         proposed_new_state: proposed,
                         config: dv(&one),
                         ..Default::default()
-                    },
-                )))
+                    })),
+                )
                 .await?
                 .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
                 check_diags(t, &r.get_ref().diagnostics)?;
             }
-            let r = bounded("ReadResource", p.read_resource(Request::new(pb::read_resource::Request {
-                type_name: name.to_string(),
-                current_state: dv(&one),
-                ..Default::default()
-            })))
+            let r = bounded(
+                "ReadResource",
+                p.read_resource(Request::new(pb::read_resource::Request {
+                    type_name: name.to_string(),
+                    current_state: dv(&one),
+                    ..Default::default()
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             check_diags(t, &r.get_ref().diagnostics)?;
-            let r = bounded("ApplyResourceChange", p.apply_resource_change(Request::new(
-                pb::apply_resource_change::Request {
+            let r = bounded(
+                "ApplyResourceChange",
+                p.apply_resource_change(Request::new(pb::apply_resource_change::Request {
                     type_name: name.to_string(),
                     prior_state: dv(&one),
                     planned_state: dv(&one),
                     config: dv(&one),
                     ..Default::default()
-                },
-            )))
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             check_diags(t, &r.get_ref().diagnostics)?;
             // Stored state arrives as JSON: the same bytes as JSON text.
-            let r = bounded("UpgradeResourceState", p.upgrade_resource_state(Request::new(
-                pb::upgrade_resource_state::Request {
+            let r = bounded(
+                "UpgradeResourceState",
+                p.upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
                     type_name: name.to_string(),
                     version: 0,
-                    raw_state: Some(pb::RawState { json: one.clone(), flatmap: Default::default() }),
-                },
-            )))
+                    raw_state: Some(pb::RawState {
+                        json: one.clone(),
+                        flatmap: Default::default(),
+                    }),
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             check_diags(t, &r.get_ref().diagnostics)?;
         }
         Target::Function(name) => {
-            let r = bounded("CallFunction", p.call_function(Request::new(pb::call_function::Request {
-                name: name.to_string(),
-                arguments: args.iter().map(|a| pb::DynamicValue { msgpack: a.clone(), json: Vec::new() }).collect(),
-            })))
+            let r = bounded(
+                "CallFunction",
+                p.call_function(Request::new(pb::call_function::Request {
+                    name: name.to_string(),
+                    arguments: args
+                        .iter()
+                        .map(|a| pb::DynamicValue {
+                            msgpack: a.clone(),
+                            json: Vec::new(),
+                        })
+                        .collect(),
+                })),
+            )
             .await?
             .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
             let r = r.into_inner();
             match (&r.result, &r.error) {
                 (Some(result), None) => {
-                    let v = Value::from_msgpack(&result.msgpack)
-                        .map_err(|e| TestCaseError::fail(format!("{name}: result is not msgpack: {e}")))?;
-                    prop_assert!(v.as_list().is_some() || v.is_unknown(), "{name}: result {v:?}");
+                    let v = Value::from_msgpack(&result.msgpack).map_err(|e| {
+                        TestCaseError::fail(format!("{name}: result is not msgpack: {e}"))
+                    })?;
+                    prop_assert!(
+                        v.as_list().is_some() || v.is_unknown(),
+                        "{name}: result {v:?}"
+                    );
                 }
                 (None, Some(e)) => {
                     prop_assert!(!e.text.trim().is_empty(), "{name}: empty error text");
                     let arity = types_of(t).len() as i64;
                     prop_assert!(
                         e.function_argument.is_some_and(|i| (0..arity).contains(&i)),
-                        "{name}: the error names argument {:?} of {arity}: {}", e.function_argument, e.text
+                        "{name}: the error names argument {:?} of {arity}: {}",
+                        e.function_argument,
+                        e.text
                     );
                 }
                 other => prop_assert!(false, "{name}: neither a result nor an error: {other:?}"),
@@ -261,19 +304,63 @@ const PLAN_FIXTURE: &str = include_str!("../crates/engine/tests/fixtures/plans/i
 
 fn interesting_strings() -> Vec<String> {
     let mut out: Vec<String> = [
-        "", " ", "us-east-1", "mars-north-9x", "http://127.0.0.1:9", "not a url", "arn:aws:iam::123456789012:role/x",
-        "live", "plan", "live+plan", "high", "none", "critical", "iam", "apigateway", "ec2", "cis", "fsbp",
-        "iam_root_mfa", "iam_*", "nope", "2030-01-01", "yesterday", "90", "-1", "1h", "15m", "0s",
-        "secbaseline-", "bad prefix!", "main", "a", "ApiCallRateInsight", "p99", "Average", "p101",
-        "root_usage", "API_GW_XRAY_ENABLED", "a@b.c", "aws_api_gateway_stage", "aws_iam_policy",
-        "data.aws_iam_policy_document", "{\"Statement\":[]}", "{", "%7B", "\u{0}", "日本語",
+        "",
+        " ",
+        "us-east-1",
+        "mars-north-9x",
+        "http://127.0.0.1:9",
+        "not a url",
+        "arn:aws:iam::123456789012:role/x",
+        "live",
+        "plan",
+        "live+plan",
+        "high",
+        "none",
+        "critical",
+        "iam",
+        "apigateway",
+        "ec2",
+        "cis",
+        "fsbp",
+        "iam_root_mfa",
+        "iam_*",
+        "nope",
+        "2030-01-01",
+        "yesterday",
+        "90",
+        "-1",
+        "1h",
+        "15m",
+        "0s",
+        "secbaseline-",
+        "bad prefix!",
+        "main",
+        "a",
+        "ApiCallRateInsight",
+        "p99",
+        "Average",
+        "p101",
+        "root_usage",
+        "API_GW_XRAY_ENABLED",
+        "a@b.c",
+        "aws_api_gateway_stage",
+        "aws_iam_policy",
+        "data.aws_iam_policy_document",
+        "{\"Statement\":[]}",
+        "{",
+        "%7B",
+        "\u{0}",
+        "日本語",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     out.push(PLAN_FIXTURE.to_owned());
     out.push(PLAN_FIXTURE[..PLAN_FIXTURE.len() / 2].to_owned());
-    out.push(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#.into());
+    out.push(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+            .into(),
+    );
     out
 }
 
@@ -287,7 +374,21 @@ fn arb_string() -> BoxedStrategy<String> {
 
 fn arb_number() -> BoxedStrategy<f64> {
     prop_oneof![
-        prop::sample::select(vec![0.0, -1.0, 1.0, 1.5, 365.0, 366.0, 300.0, 1e308, -1e308, 9.0e15, f64::NAN, f64::INFINITY, f64::NEG_INFINITY]),
+        prop::sample::select(vec![
+            0.0,
+            -1.0,
+            1.0,
+            1.5,
+            365.0,
+            366.0,
+            300.0,
+            1e308,
+            -1e308,
+            9.0e15,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY
+        ]),
         any::<f64>(),
         any::<i64>().prop_map(|i| i as f64),
     ]
@@ -331,7 +432,8 @@ fn arb_of_type(ty: &Ty) -> BoxedStrategy<Value> {
             .boxed(),
         Ty::Object(attrs) => {
             let names: Vec<String> = attrs.iter().map(|(n, _)| n.clone()).collect();
-            let values: Vec<BoxedStrategy<Value>> = attrs.iter().map(|(_, t)| arb_of_type(t)).collect();
+            let values: Vec<BoxedStrategy<Value>> =
+                attrs.iter().map(|(_, t)| arb_of_type(t)).collect();
             values
                 .prop_map(move |vals| Value::Map(names.iter().cloned().zip(vals).collect()))
                 .boxed()
@@ -489,11 +591,18 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
     for (what, bytes) in [("arrays", deep_arrays()), ("maps", deep_maps())] {
         let handle = std::thread::Builder::new()
             .stack_size(2 * 1024 * 1024)
-            .spawn(move || Value::from_msgpack(&bytes).map(|_| ()).map_err(|e| e.to_string()))
+            .spawn(move || {
+                Value::from_msgpack(&bytes)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
             .expect("spawning the decoder thread");
         let got = handle.join().expect("the decoder thread did not crash");
         let err = got.expect_err("100k levels of nesting must be refused");
-        assert!(err.contains("deep") || err.contains("depth"), "{what}: {err}");
+        assert!(
+            err.contains("deep") || err.contains("depth"),
+            "{what}: {err}"
+        );
     }
     // Nesting Terraform can produce (well under the limit) still decodes.
     let mut ok = vec![0x91; 120];
@@ -512,7 +621,9 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
         .stack_size(2 * 1024 * 1024)
         .spawn(move || Value::from_json_bytes(json.as_bytes()).is_err())
         .expect("spawning the decoder thread");
-    assert!(handle.join().expect("the JSON decoder thread did not crash"));
+    assert!(handle
+        .join()
+        .expect("the JSON decoder thread did not crash"));
 }
 
 /// The same values sent to the real binary: a diagnostic comes back, and the process is
@@ -527,7 +638,6 @@ async fn deep_nesting_sent_to_the_binary_gets_a_diagnostic_and_the_process_survi
             client.validate_data_resource_config(pb::validate_data_resource_config::Request {
                 type_name: "secbaseline_assessment".into(),
                 config: dv(&bytes),
-                ..Default::default()
             }),
         )
         .await
@@ -535,8 +645,17 @@ async fn deep_nesting_sent_to_the_binary_gets_a_diagnostic_and_the_process_survi
         .expect("an answer, not a transport error (did the process die?)");
         let diags = &r.get_ref().diagnostics;
         assert_eq!(diags.len(), 1, "{}", describe(diags));
-        assert_eq!(diags[0].summary, "Invalid value for data source configuration", "{}", describe(diags));
-        assert!(diags[0].detail.contains("nested too deeply") || diags[0].detail.contains("depth"), "{}", describe(diags));
+        assert_eq!(
+            diags[0].summary,
+            "Invalid value for data source configuration",
+            "{}",
+            describe(diags)
+        );
+        assert!(
+            diags[0].detail.contains("nested too deeply") || diags[0].detail.contains("depth"),
+            "{}",
+            describe(diags)
+        );
     }
     let schema = client
         .get_provider_schema(pb::get_provider_schema::Request::default())
@@ -556,21 +675,33 @@ fn huge_declared_lengths_with_short_input_are_refused_quickly() {
         ("str32", [&[0xdb][..], &max32, b"abc"].concat()),
         ("bin32", [&[0xc6][..], &max32, b"abc"].concat()),
         ("ext32", [&[0xc9][..], &max32, &[0x00, 0x01]].concat()),
-        ("array16 of str32", [&[0xdc, 0xff, 0xff, 0xdb][..], &max32].concat()),
-        ("nested array32", [&[0xdd][..], &max32, &[0xdd], &max32, &[0xdd], &max32].concat()),
+        (
+            "array16 of str32",
+            [&[0xdc, 0xff, 0xff, 0xdb][..], &max32].concat(),
+        ),
+        (
+            "nested array32",
+            [&[0xdd][..], &max32, &[0xdd], &max32, &[0xdd], &max32].concat(),
+        ),
     ];
     for (what, bytes) in cases {
         let started = Instant::now();
         let got = Value::from_msgpack(&bytes);
         assert!(got.is_err(), "{what}: {got:?}");
-        assert!(started.elapsed() < Duration::from_secs(1), "{what} took {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{what} took {:?}",
+            started.elapsed()
+        );
     }
     // Through the RPC too: a decode diagnostic, no path (it is the whole value).
     let rt = runtime();
     let p = rpc();
     let bytes = [&[0xdd][..], &max32].concat();
-    let r = rt
-        .block_on(p.validate_provider_config(Request::new(pb::validate_provider_config::Request { config: dv(&bytes) })))
+    let r =
+        rt.block_on(p.validate_provider_config(Request::new(
+            pb::validate_provider_config::Request { config: dv(&bytes) },
+        )))
         .expect("an answer");
     let diags = &r.get_ref().diagnostics;
     assert_eq!(diags.len(), 1, "{}", describe(diags));
@@ -605,23 +736,28 @@ fn unknown_or_null_in_any_single_attribute_is_not_an_error_at_validate_time() {
                 let diags = rt.block_on(async {
                     match &t {
                         Target::Provider => p
-                            .validate_provider_config(Request::new(pb::validate_provider_config::Request { config: dv(&bytes) }))
+                            .validate_provider_config(Request::new(
+                                pb::validate_provider_config::Request { config: dv(&bytes) },
+                            ))
                             .await
                             .map(|r| r.into_inner().diagnostics),
                         Target::DataSource(n) => p
-                            .validate_data_resource_config(Request::new(pb::validate_data_resource_config::Request {
-                                type_name: n.to_string(),
-                                config: dv(&bytes),
-                                ..Default::default()
-                            }))
+                            .validate_data_resource_config(Request::new(
+                                pb::validate_data_resource_config::Request {
+                                    type_name: n.to_string(),
+                                    config: dv(&bytes),
+                                },
+                            ))
                             .await
                             .map(|r| r.into_inner().diagnostics),
                         Target::Resource(n) => p
-                            .validate_resource_config(Request::new(pb::validate_resource_config::Request {
-                                type_name: n.to_string(),
-                                config: dv(&bytes),
-                                ..Default::default()
-                            }))
+                            .validate_resource_config(Request::new(
+                                pb::validate_resource_config::Request {
+                                    type_name: n.to_string(),
+                                    config: dv(&bytes),
+                                    ..Default::default()
+                                },
+                            ))
                             .await
                             .map(|r| r.into_inner().diagnostics),
                         Target::Function(_) => Ok(Vec::new()),
@@ -632,7 +768,11 @@ fn unknown_or_null_in_any_single_attribute_is_not_an_error_at_validate_time() {
                     .iter()
                     .filter(|d| d.severity == pb::diagnostic::Severity::Error as i32)
                     .collect();
-                assert!(errors.is_empty(), "{t:?} with {name} = {v:?}: {}", describe(&diags));
+                assert!(
+                    errors.is_empty(),
+                    "{t:?} with {name} = {v:?}: {}",
+                    describe(&diags)
+                );
             }
         }
     }
