@@ -1067,6 +1067,15 @@ fn alarms_rows() -> Vec<Row> {
             vec![want("api_gateway[0].stage", "Invalid stage", "stage name")],
         ),
         row(
+            "alarms: HTTP API $default stage is accepted",
+            ALARMS,
+            base(vec![api(vec![
+                ("api_id", s("abc123")),
+                ("stage", s("$default")),
+            ])]),
+            vec![],
+        ),
+        row(
             "alarms: duplicate stage",
             ALARMS,
             base(vec![(

@@ -296,16 +296,18 @@ pub fn validate(config: &Value) -> Vec<Diag> {
                     );
                 }
                 seen.push((id, stage));
-                if stage.is_empty()
-                    || stage.len() > 128
-                    || !stage
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
+                // HTTP APIs' auto-deploying stage is literally `$default`.
+                let stage_ok = stage == "$default"
+                    || (!stage.is_empty()
+                        && stage.len() <= 128
+                        && stage
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+                if !stage_ok {
                     err(
                         &mut diags,
                         "Invalid stage",
-                        format!("\"{stage}\" is not an API Gateway stage name (1–128 letters, digits, `_` or `-`)."),
+                        format!("\"{stage}\" is not an API Gateway stage name (1–128 letters, digits, `_` or `-`, or `$default`)."),
                         path.attr("stage"),
                     );
                 }
