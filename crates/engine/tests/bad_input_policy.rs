@@ -8,7 +8,8 @@ use proptest::test_runner::Config;
 use serde_json::{json, Value};
 
 use secbaseline_engine::facts::{
-    Collected, Facts, IamFacts, InlinePolicy, Known, ManagedPolicy, Role, User,
+    ApiGatewayFacts, Collected, Facts, IamFacts, InlinePolicy, Known, ManagedPolicy, RestApi, Role,
+    User,
 };
 use secbaseline_engine::finding::{Finding, Status};
 use secbaseline_engine::params::Params;
@@ -137,7 +138,8 @@ fn statuses_by_control(findings: &[Finding]) -> Vec<(String, Status)> {
         .collect()
 }
 
-/// Account facts holding `text` in every place a policy document lives.
+/// Account facts holding `text` in every place a policy document lives (managed, inline,
+/// trust, REST API resource policy).
 fn facts_with_documents(text: &str) -> Facts {
     let mut facts = Facts::new(ACCOUNT);
     facts.iam = Collected::Ok(IamFacts {
@@ -168,6 +170,15 @@ fn facts_with_documents(text: &str) -> Facts {
         }],
         ..Default::default()
     });
+    facts.region_mut("us-east-1").apigateway = Collected::Ok(ApiGatewayFacts {
+        rest_apis: vec![RestApi {
+            id: Known::Known("abc123".into()),
+            name: "odd-api".into(),
+            policy: Known::Known(Some(text.to_owned())),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
     facts
 }
 
@@ -177,7 +188,9 @@ fn judges_the_document(f: &Finding) -> bool {
     let policy = format!("arn:aws:iam::{ACCOUNT}:policy/odd");
     let inline = format!("arn:aws:iam::{ACCOUNT}:user/u/inline-policy/odd-inline");
     let role = format!("arn:aws:iam::{ACCOUNT}:role/r");
-    f.resource_id == policy
+    let api = "arn:aws:apigateway:us-east-1::/restapis/abc123";
+    (f.resource_id == api && f.control_id == "apigateway_rest_resource_policy_public")
+        || f.resource_id == policy
         || f.resource_id == inline
         || (f.resource_id.starts_with(&role) && f.control_id.starts_with("sts_"))
 }
