@@ -368,6 +368,12 @@ fn arb_string() -> BoxedStrategy<String> {
     prop_oneof![
         3 => prop::sample::select(interesting_strings()),
         1 => any::<String>(),
+        // Shapes the parsers look into: durations, numbers, dates, ARNs, region names.
+        1 => "([0-9]{1,22}[hms]){1,3}",
+        1 => "-?[0-9]{1,30}(\\.[0-9]{0,5})?",
+        1 => "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9:]{8}Z)?",
+        1 => "arn:aws:[a-z0-9:/*-]{0,40}",
+        1 => "[a-z]{2}(-[a-z]{1,10}){1,2}-[0-9]{1,2}",
     ]
     .boxed()
 }
@@ -545,6 +551,103 @@ proptest! {
             })
             .collect();
         rt.block_on(exercise(&p, &target, &bytes))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    /// The provider block with arbitrary strings in every string argument and a real role
+    /// ARN, so the nested checks (duration, session name, external ID, endpoints) run: every
+    /// error lands on an argument that was given, and validation never panics.
+    #[test]
+    fn provider_strings_are_checked_on_their_attribute(
+        region in arb_string(),
+        profile in arb_string(),
+        duration in arb_string(),
+        session in arb_string(),
+        external in arb_string(),
+        endpoint in arb_string(),
+        retries in arb_number(),
+    ) {
+        let config = Value::object([
+            ("region", Value::string(&region)),
+            ("profile", Value::string(&profile)),
+            ("max_retries", Value::Number(retries)),
+            ("assume_role", Value::List(vec![Value::object([
+                ("role_arn", Value::string("arn:aws:iam::123456789012:role/audit")),
+                ("duration", Value::string(&duration)),
+                ("session_name", Value::string(&session)),
+                ("external_id", Value::string(&external)),
+            ])])),
+            ("endpoints", Value::List(vec![Value::object([("sts", Value::string(&endpoint))])])),
+        ]);
+        let bytes = config.to_msgpack(&provider_schema().ty());
+        let rt = runtime();
+        let p = rpc();
+        let r = rt
+            .block_on(bounded("ValidateProviderConfig", p.validate_provider_config(Request::new(
+                pb::validate_provider_config::Request { config: dv(&bytes) },
+            ))))?
+            .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
+        let given = [
+            "region", "max_retries", "assume_role[0].duration", "assume_role[0].session_name",
+            "assume_role[0].external_id", "endpoints[0].sts",
+        ];
+        for d in &r.get_ref().diagnostics {
+            let path = common::plugin_client::path_string(d.attribute.as_ref());
+            prop_assert!(given.contains(&path.as_str()), "diagnostic on {path:?}: {}", describe(&r.get_ref().diagnostics));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    /// `parameters` with real and made-up keys and odd values: exactly the keys whose value
+    /// is bad get a diagnostic, each on `parameters["<that key>"]`.
+    #[test]
+    fn each_bad_parameter_is_reported_on_its_own_key(
+        pairs in prop::collection::btree_map(
+            prop_oneof![
+                3 => prop::sample::select(secbaseline_engine::params::PARAM_KEYS.to_vec()).prop_map(str::to_owned),
+                1 => "[a-z_]{1,12}",
+            ],
+            prop_oneof![arb_string(), "[0-9]{1,4}".boxed()],
+            0..5,
+        ),
+    ) {
+        let now = time::OffsetDateTime::now_utc();
+        let bad: Vec<String> = pairs
+            .iter()
+            .filter(|(k, v)| {
+                let one = std::collections::BTreeMap::from([((*k).clone(), (*v).clone())]);
+                secbaseline_engine::params::Params::from_map(&one, now).is_err()
+            })
+            .map(|(k, _)| format!("parameters[{k:?}]"))
+            .collect();
+        let config = Value::object([(
+            "parameters",
+            Value::Map(pairs.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()),
+        )]);
+        let ty = registry().data_sources["secbaseline_assessment"].schema().ty();
+        let rt = runtime();
+        let p = rpc();
+        let r = rt
+            .block_on(bounded("ValidateDataResourceConfig", p.validate_data_resource_config(Request::new(
+                pb::validate_data_resource_config::Request {
+                    type_name: "secbaseline_assessment".into(),
+                    config: dv(&config.to_msgpack(&ty)),
+                },
+            ))))?
+            .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
+        let got: Vec<String> = r
+            .get_ref()
+            .diagnostics
+            .iter()
+            .map(|d| common::plugin_client::path_string(d.attribute.as_ref()))
+            .collect();
+        prop_assert_eq!(got, bad, "{}", describe(&r.get_ref().diagnostics));
     }
 }
 
