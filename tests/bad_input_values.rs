@@ -651,6 +651,62 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(Config { cases: 256, ..Config::default() })]
+
+    /// Selection lists with real and made-up entries: exactly the made-up ones get a
+    /// diagnostic, each on its own element (`controls[2]`).
+    #[test]
+    fn each_unknown_selection_entry_is_reported_on_its_element(
+        attr in prop::sample::select(vec!["services", "controls", "exclude_controls", "frameworks"]),
+        entries in prop::collection::vec(
+            prop_oneof![
+                3 => prop::sample::select(vec!["iam", "apigateway", "cis", "fsbp", "iam_root_mfa", "apigateway_rest_waf", "cloudtrail_multi_region"]).prop_map(str::to_owned),
+                1 => "[a-z_]{0,12}",
+            ],
+            0..6,
+        ),
+    ) {
+        use secbaseline_engine::assessment::Selection;
+        let none: Vec<String> = Vec::new();
+        let bad: Vec<String> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                let one = vec![(*e).clone()];
+                match attr {
+                    "services" => Selection::parse(&one, &none, &none, &none),
+                    "controls" => Selection::parse(&none, &one, &none, &none),
+                    "exclude_controls" => Selection::parse(&none, &none, &one, &none),
+                    _ => Selection::parse(&none, &none, &none, &one),
+                }
+                .is_err()
+            })
+            .map(|(i, _)| format!("{attr}[{i}]"))
+            .collect();
+        let config = Value::object([(attr, Value::string_list(entries.iter().cloned()))]);
+        let ty = registry().data_sources["secbaseline_assessment"].schema().ty();
+        let rt = runtime();
+        let p = rpc();
+        let r = rt
+            .block_on(bounded("ValidateDataResourceConfig", p.validate_data_resource_config(Request::new(
+                pb::validate_data_resource_config::Request {
+                    type_name: "secbaseline_assessment".into(),
+                    config: dv(&config.to_msgpack(&ty)),
+                },
+            ))))?
+            .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
+        let got: Vec<String> = r
+            .get_ref()
+            .diagnostics
+            .iter()
+            .filter(|d| d.summary != "No control selected")
+            .map(|d| common::plugin_client::path_string(d.attribute.as_ref()))
+            .collect();
+        prop_assert_eq!(got, bad, "{}", describe(&r.get_ref().diagnostics));
+    }
+}
+
 /// The Terraform type a value would have (objects for maps, tuples as lists of dynamic).
 fn ty_of_value(v: &Value) -> Ty {
     match v {
