@@ -498,8 +498,20 @@ fn args_from(t: &Target, values: Vec<Vec<u8>>, arity_off: bool) -> Vec<Vec<u8>> 
     values.into_iter().cycle().take(n.max(1)).collect()
 }
 
+/// 256 cases per property (seconds in CI); `PROPTEST_CASES=N` runs more, e.g. locally.
+fn config() -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    Config {
+        cases,
+        ..Config::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(Config { cases: 256, ..Config::default() })]
+    #![proptest_config(config())]
 
     /// Arbitrary bytes as every kind of value.
     #[test]
@@ -555,7 +567,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 256, ..Config::default() })]
+    #![proptest_config(config())]
 
     /// The provider block with arbitrary strings in every string argument and a real role
     /// ARN, so the nested checks (duration, session name, external ID, endpoints) run: every
@@ -602,7 +614,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 256, ..Config::default() })]
+    #![proptest_config(config())]
 
     /// `parameters` with real and made-up keys and odd values: exactly the keys whose value
     /// is bad get a diagnostic, each on `parameters["<that key>"]`.
@@ -652,7 +664,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(Config { cases: 256, ..Config::default() })]
+    #![proptest_config(config())]
 
     /// Selection lists with real and made-up entries: exactly the made-up ones get a
     /// diagnostic, each on its own element (`controls[2]`).

@@ -196,8 +196,20 @@ fn apply(doc: &mut Value, at: &str, m: &Mutation) {
     }
 }
 
+/// 256 cases per property (seconds in CI); `PROPTEST_CASES=N` runs more, e.g. locally.
+fn config() -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    Config {
+        cases,
+        ..Config::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(Config { cases: 256, ..Config::default() })]
+    #![proptest_config(config())]
 
     /// Any text at all.
     #[test]
