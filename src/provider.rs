@@ -204,6 +204,20 @@ pub fn is_endpoint_url(s: &str) -> bool {
     }
 }
 
+/// True for an STS role session name (`[\w+=,.@-]{2,64}`).
+pub fn is_session_name(s: &str) -> bool {
+    (2..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c))
+}
+
+/// True for an STS external ID (`[\w+=,.@:/-]{2,1224}`).
+pub fn is_external_id(s: &str) -> bool {
+    (2..=1224).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(c))
+}
+
 /// Parses a duration like `1h`, `15m`, `900s`, `1h30m`.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let mut total = 0u64;
@@ -214,12 +228,14 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         } else {
             let n: u64 = digits.parse().ok()?;
             digits.clear();
-            total += n * match c {
+            let unit = match c {
                 'h' => 3600,
                 'm' => 60,
                 's' => 1,
                 _ => return None,
             };
+            // Checked: "9999999999999999h" must be an invalid duration, not an overflow.
+            total = total.checked_add(n.checked_mul(unit)?)?;
         }
     }
     if !digits.is_empty() || total == 0 {
@@ -272,10 +288,20 @@ fn settings_from_config(config: &Value, allow_unknown: bool) -> Result<AwsSettin
                     ..Default::default()
                 };
                 match opt_string(block, "session_name", &path, allow_unknown) {
+                    Ok(Some(name)) if !is_session_name(&name) => errors.push(Diag::error(
+                        "Invalid assume_role session_name",
+                        format!("\"{name}\" is not a role session name: 2–64 letters, digits or `_+=,.@-`."),
+                        Some(path.attr("session_name")),
+                    )),
                     Ok(v) => role.session_name = v,
                     Err(d) => errors.push(d),
                 }
                 match opt_string(block, "external_id", &path, allow_unknown) {
+                    Ok(Some(id)) if !is_external_id(&id) => errors.push(Diag::error(
+                        "Invalid assume_role external_id",
+                        "external_id must be 2–1224 letters, digits or `_+=,.@:/-` (the value is not shown).",
+                        Some(path.attr("external_id")),
+                    )),
                     Ok(v) => role.external_id = v,
                     Err(d) => errors.push(d),
                 }
@@ -381,6 +407,8 @@ mod tests {
         assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
         assert_eq!(parse_duration("90"), None);
         assert_eq!(parse_duration("x"), None);
+        assert_eq!(parse_duration("9999999999999999h"), None);
+        assert_eq!(parse_duration("18446744073709551615s1s"), None);
     }
 
     #[test]

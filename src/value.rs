@@ -174,8 +174,17 @@ impl Value {
             return Err(DecodeError::Msgpack("reserved msgpack marker 0xc1".into()));
         }
         let mut cursor = bytes;
-        let raw = rmpv::decode::read_value(&mut cursor)
-            .map_err(|e| DecodeError::Msgpack(e.to_string()))?;
+        // rmpv recurses once or twice per level; its default limit (1024) overflows a 2 MiB
+        // tokio worker stack in a debug build, which kills the process. Stop far earlier.
+        let raw =
+            rmpv::decode::read_value_with_max_depth(&mut cursor, RMPV_MAX_DEPTH).map_err(|e| {
+                match e {
+                    rmpv::decode::Error::DepthLimitExceeded => {
+                        DecodeError::Msgpack("value nested too deeply".into())
+                    }
+                    other => DecodeError::Msgpack(other.to_string()),
+                }
+            })?;
         if !cursor.is_empty() {
             return Err(DecodeError::Msgpack(format!(
                 "{} unexpected bytes after the value",
@@ -336,7 +345,11 @@ fn number_to_json(n: f64) -> serde_json::Value {
     }
 }
 
+/// Deepest nesting of lists and maps accepted (Terraform values are far shallower).
 const MAX_DEPTH: usize = 128;
+/// rmpv's own recursion budget: it spends up to three units per level (value, container,
+/// string key), so this admits `MAX_DEPTH` levels and refuses much deeper input early.
+const RMPV_MAX_DEPTH: usize = 3 * MAX_DEPTH + 8;
 
 fn from_rmpv(raw: rmpv::Value, depth: usize) -> Result<Value, DecodeError> {
     if depth > MAX_DEPTH {

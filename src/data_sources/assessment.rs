@@ -80,26 +80,31 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     let exclude = string_list(config, "exclude_controls");
     let frameworks = string_list(config, "frameworks");
     let mut selection = Selection::default();
-    // Each list is checked on its own so the diagnostic lands on the right attribute.
-    for (name, list) in [
-        ("services", &services),
-        ("controls", &controls),
-        ("exclude_controls", &exclude),
-        ("frameworks", &frameworks),
-    ] {
-        let empty: Vec<String> = Vec::new();
-        let args = match name {
-            "services" => Selection::parse(list, &empty, &empty, &empty),
-            "controls" => Selection::parse(&empty, list, &empty, &empty),
-            "exclude_controls" => Selection::parse(&empty, &empty, list, &empty),
-            _ => Selection::parse(&empty, &empty, &empty, list),
-        };
-        if let Err(e) = args {
-            errors.push(Diag::error(
-                format!("Invalid {name}"),
-                e.to_string(),
-                Some(AttrPath::of(name)),
-            ));
+    // Each element is checked on its own so the diagnostic lands on it (`controls[2]`).
+    for name in ["services", "controls", "exclude_controls", "frameworks"] {
+        for (i, item) in config
+            .get(name)
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let Some(item) = item.as_str() else { continue };
+            let one = [item.to_string()];
+            let empty: [String; 0] = [];
+            let parsed = match name {
+                "services" => Selection::parse(&one, &empty, &empty, &empty),
+                "controls" => Selection::parse(&empty, &one, &empty, &empty),
+                "exclude_controls" => Selection::parse(&empty, &empty, &one, &empty),
+                _ => Selection::parse(&empty, &empty, &empty, &one),
+            };
+            if let Err(e) = parsed {
+                errors.push(Diag::error(
+                    format!("Invalid {name}"),
+                    e.to_string(),
+                    Some(AttrPath::of(name).index(i as i64)),
+                ));
+            }
         }
     }
     if errors.is_empty() {
@@ -110,6 +115,13 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
                 e.to_string(),
                 None,
             )),
+        }
+        if selection.rules().is_empty() && config.is_wholly_known() {
+            errors.push(Diag::error(
+                "No control selected",
+                "The combination of services, controls, exclude_controls and frameworks selects no control, so the assessment would judge nothing. Widen the filters.",
+                Some(AttrPath::of(if exclude.is_empty() { "controls" } else { "exclude_controls" })),
+            ));
         }
     }
 
@@ -132,13 +144,16 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
             }
         }
     }
-    if let Err(e) = Params::from_map(&parameters, time::OffsetDateTime::now_utc()) {
-        let key = parameter_key_of(&e.to_string(), &parameters);
-        let path = match key {
-            Some(k) => AttrPath::of("parameters").key(&k),
-            None => AttrPath::of("parameters"),
-        };
-        errors.push(Diag::error("Invalid parameters", e.to_string(), Some(path)));
+    // Each key on its own, so every bad one is reported on `parameters["key"]`.
+    for (key, value) in &parameters {
+        let one = BTreeMap::from([(key.clone(), value.clone())]);
+        if let Err(e) = Params::from_map(&one, time::OffsetDateTime::now_utc()) {
+            errors.push(Diag::error(
+                "Invalid parameters",
+                e.to_string(),
+                Some(AttrPath::of("parameters").key(key)),
+            ));
+        }
     }
 
     let mut exemptions = Vec::new();
@@ -161,6 +176,9 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
             expires.as_deref(),
         ) {
             Ok(e) => exemptions.push(e),
+            // The element, not its field: Terraform 1.11 cannot place a path into an object
+            // inside a list attribute and would show the whole block; the detail names the
+            // field ("expires …", "reason must not be empty").
             Err(e) => errors.push(Diag::error(
                 "Invalid exemption",
                 e.to_string(),
@@ -184,6 +202,7 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
         },
     };
 
+    let source_unknown = config.get("source").is_unknown();
     let source = match config.get("source").as_str() {
         None | Some("live") => FactSource::Live,
         Some("plan") => FactSource::Plan,
@@ -199,6 +218,8 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     };
     let mut parsed_plan = None;
     match (source, config.get("plan_json")) {
+        // Decided once `source` is known (it may come from a variable).
+        _ if source_unknown => {}
         (FactSource::Live, Value::String(_)) => errors.push(Diag::error(
             "plan_json needs a plan source",
             "plan_json is only read when source is \"plan\" or \"live+plan\".",
@@ -229,14 +250,6 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     } else {
         Err(errors)
     }
-}
-
-/// Finds which parameter key an error message is about, to point the diagnostic at it.
-fn parameter_key_of(message: &str, parameters: &BTreeMap<String, String>) -> Option<String> {
-    parameters
-        .keys()
-        .find(|k| message.contains(k.as_str()))
-        .cloned()
 }
 
 fn finding_value(f: &Finding) -> Value {

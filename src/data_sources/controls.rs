@@ -28,19 +28,30 @@ fn selection(config: &Value) -> Result<Selection, Vec<Diag>> {
     let frameworks = config.get("frameworks").strings();
     let none: Vec<String> = Vec::new();
     let mut errors = Vec::new();
-    if let Err(e) = Selection::parse(&services, &none, &none, &none) {
-        errors.push(Diag::error(
-            "Invalid services",
-            e.to_string(),
-            Some(AttrPath::of("services")),
-        ));
-    }
-    if let Err(e) = Selection::parse(&none, &none, &none, &frameworks) {
-        errors.push(Diag::error(
-            "Invalid frameworks",
-            e.to_string(),
-            Some(AttrPath::of("frameworks")),
-        ));
+    // Each element on its own, so the diagnostic lands on it (`services[1]`).
+    for name in ["services", "frameworks"] {
+        for (i, item) in config
+            .get(name)
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let Some(item) = item.as_str() else { continue };
+            let one = vec![item.to_string()];
+            let parsed = if name == "services" {
+                Selection::parse(&one, &none, &none, &none)
+            } else {
+                Selection::parse(&none, &none, &none, &one)
+            };
+            if let Err(e) = parsed {
+                errors.push(Diag::error(
+                    format!("Invalid {name}"),
+                    e.to_string(),
+                    Some(AttrPath::of(name).index(i as i64)),
+                ));
+            }
+        }
     }
     if !errors.is_empty() {
         return Err(errors);

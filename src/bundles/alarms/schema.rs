@@ -151,7 +151,8 @@ fn err(diags: &mut Vec<Diag>, summary: &str, detail: String, path: AttrPath) {
 }
 
 pub fn validate(config: &Value) -> Vec<Diag> {
-    let mut diags = schema().reject_computed_only(config, &AttrPath::root());
+    // Computed-only attributes are rejected for every schema by the RPC layer.
+    let mut diags = Vec::new();
     if let Some(p) = config.get("name_prefix").as_str() {
         if !is_prefix(p) {
             err(
@@ -163,11 +164,12 @@ pub fn validate(config: &Value) -> Vec<Diag> {
         }
     }
     if let Some(g) = config.get("cloudtrail_log_group_name").as_str() {
-        if g.is_empty() || g.len() > 512 {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "._-/#".contains(c);
+        if g.is_empty() || g.len() > 512 || !g.chars().all(allowed) {
             err(
                 &mut diags,
                 "Invalid log group name",
-                "cloudtrail_log_group_name must be 1–512 characters.".into(),
+                format!("\"{g}\" is not a CloudWatch Logs group name (1–512 letters, digits, `.`, `_`, `-`, `/`, `#`); give the name, not the ARN."),
                 AttrPath::of("cloudtrail_log_group_name"),
             );
         }
@@ -201,7 +203,7 @@ pub fn validate(config: &Value) -> Vec<Diag> {
         }
     }
     if let Some(t) = config.get("threshold").as_f64() {
-        if t < 1.0 {
+        if !(t >= 1.0 && t.is_finite()) {
             err(
                 &mut diags,
                 "Invalid threshold",
@@ -274,7 +276,7 @@ pub fn validate(config: &Value) -> Vec<Diag> {
             }
             for attr in ["latency_threshold_ms", "error_threshold"] {
                 if let Some(n) = b.get(attr).as_f64() {
-                    if n <= 0.0 {
+                    if !(n > 0.0 && n.is_finite()) {
                         err(
                             &mut diags,
                             &format!("Invalid {attr}"),
@@ -294,6 +296,21 @@ pub fn validate(config: &Value) -> Vec<Diag> {
                     );
                 }
                 seen.push((id, stage));
+                // HTTP APIs' auto-deploying stage is literally `$default`.
+                let stage_ok = stage == "$default"
+                    || (!stage.is_empty()
+                        && stage.len() <= 128
+                        && stage
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+                if !stage_ok {
+                    err(
+                        &mut diags,
+                        "Invalid stage",
+                        format!("\"{stage}\" is not an API Gateway stage name (1–128 letters, digits, `_` or `-`, or `$default`)."),
+                        path.attr("stage"),
+                    );
+                }
                 if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
                     err(
                         &mut diags,

@@ -168,8 +168,39 @@ pub fn validate(config: &Value) -> Vec<Diag> {
             }
         }
     }
+    if let Some(tags) = config.get("tags").as_map() {
+        for (key, value) in tags {
+            let path = AttrPath::of("tags").key(key);
+            if key.is_empty()
+                || key.chars().count() > 128
+                || key.to_ascii_lowercase().starts_with("aws:")
+            {
+                bad(path, "Invalid tag key", format!("\"{key}\" cannot be a tag key: 1–128 characters, not starting with `aws:` (reserved for AWS)."));
+            } else if value.as_str().is_some_and(|v| v.chars().count() > 256) {
+                bad(
+                    path,
+                    "Invalid tag value",
+                    format!("The value of tag \"{key}\" is longer than 256 characters."),
+                );
+            }
+        }
+    }
     if let Some(blocks) = config.get("data_events").as_list() {
         for (b, block) in blocks.iter().enumerate() {
+            let lists = [
+                block.get("s3_object_arns"),
+                block.get("lambda_function_arns"),
+            ];
+            if lists
+                .iter()
+                .all(|l| l.is_wholly_known() && l.strings().is_empty())
+            {
+                bad(
+                    AttrPath::of("data_events").index(b as i64),
+                    "Empty data_events block",
+                    "A data_events block needs at least one ARN in s3_object_arns or lambda_function_arns; remove the block to record management events only.".into(),
+                );
+            }
             for (attr, prefix) in [("s3_object_arns", "arn:"), ("lambda_function_arns", "arn:")] {
                 for (i, item) in block
                     .get(attr)

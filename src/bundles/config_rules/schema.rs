@@ -114,7 +114,8 @@ pub fn is_prefix(p: &str) -> bool {
 }
 
 pub fn validate(config: &Value) -> Vec<Diag> {
-    let mut diags = schema().reject_computed_only(config, &AttrPath::root());
+    // Computed-only attributes are rejected for every schema by the RPC layer.
+    let mut diags = Vec::new();
     if let Some(p) = config.get("name_prefix").as_str() {
         if !is_prefix(p) {
             diags.push(Diag::error(
@@ -125,6 +126,17 @@ pub fn validate(config: &Value) -> Vec<Diag> {
                 Some(AttrPath::of("name_prefix")),
             ));
         }
+    }
+    if config
+        .get("services")
+        .as_list()
+        .is_some_and(<[Value]>::is_empty)
+    {
+        diags.push(Diag::error(
+            "Empty services",
+            "services = [] would deploy no rule. Name at least one service, or leave services out for all of them.",
+            Some(AttrPath::of("services")),
+        ));
     }
     if let Some(items) = config.get("services").as_list() {
         for (i, s) in items.iter().enumerate() {
@@ -154,10 +166,87 @@ pub fn validate(config: &Value) -> Vec<Diag> {
             }
         }
     }
+    // Which rules the configuration deploys, once services and exclusions are known.
+    let deployed: Option<Vec<&str>> = {
+        let services = config.get("services");
+        let excluded = config.get("exclude_rules");
+        (services.is_wholly_known() && excluded.is_wholly_known()).then(|| {
+            let services: Vec<String> = match services {
+                Value::Null => SERVICES.iter().map(|s| s.to_string()).collect(),
+                v => v.strings(),
+            };
+            let excluded = excluded.strings();
+            super::catalog::RULES
+                .iter()
+                .filter(|r| services.iter().any(|s| s == r.service))
+                .filter(|r| !excluded.iter().any(|e| e == r.identifier))
+                .map(|r| r.identifier)
+                .collect()
+        })
+    };
+    if let (Some(rules), Some(excluded)) = (&deployed, config.get("exclude_rules").as_list()) {
+        if rules.is_empty() && !excluded.is_empty() {
+            diags.push(Diag::error(
+                "Every rule excluded",
+                "exclude_rules removes every managed rule of the selected services, so the resource would deploy nothing.",
+                Some(AttrPath::of("exclude_rules")),
+            ));
+        }
+    }
     if let Some(map) = config.get("parameters").as_map() {
         for key in map.keys() {
             if ManagedRule::by_identifier(key).is_none() {
                 diags.push(unknown_rule(key, AttrPath::of("parameters").key(key)));
+            } else if deployed
+                .as_ref()
+                .is_some_and(|d| !d.contains(&key.as_str()))
+            {
+                diags.push(Diag::error(
+                    "Parameters for a rule that is not deployed",
+                    format!("\"{key}\" is excluded by exclude_rules or belongs to a service not in services, so these parameters would be ignored."),
+                    Some(AttrPath::of("parameters").key(key)),
+                ));
+            }
+        }
+    }
+    if let Some(recorder) = config.get("recorder").as_list().and_then(|l| l.first()) {
+        let path = AttrPath::of("recorder").index(0);
+        if let Some(arn) = recorder.get("role_arn").as_str() {
+            if !(arn.starts_with("arn:") && arn.contains(":iam::") && arn.contains(":role/")) {
+                diags.push(Diag::error(
+                    "Invalid recorder role_arn",
+                    format!(
+                        "\"{arn}\" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+                    ),
+                    Some(path.attr("role_arn")),
+                ));
+            }
+        }
+        if let Some(bucket) = recorder.get("s3_bucket_name").as_str() {
+            if !crate::bundles::cloudtrail::schema::is_bucket_name(bucket) {
+                diags.push(Diag::error(
+                    "Invalid S3 bucket name",
+                    format!("\"{bucket}\" is not an S3 bucket name (3–63 lower-case letters, digits, `.` and `-`)."),
+                    Some(path.attr("s3_bucket_name")),
+                ));
+            }
+        }
+        if let Some(prefix) = recorder.get("s3_key_prefix").as_str() {
+            if prefix.trim().is_empty() {
+                diags.push(Diag::error(
+                    "Invalid s3_key_prefix",
+                    "AWS Config rejects an empty key prefix (InvalidS3KeyPrefixException); leave s3_key_prefix out for none.".to_string(),
+                    Some(path.attr("s3_key_prefix")),
+                ));
+            }
+        }
+        if let Some(name) = recorder.get("name").as_str() {
+            if name.is_empty() || name.len() > 256 || name.contains(char::is_whitespace) {
+                diags.push(Diag::error(
+                    "Invalid recorder name",
+                    format!("\"{name}\" is not a configuration recorder name (1–256 characters, no blanks)."),
+                    Some(path.attr("name")),
+                ));
             }
         }
     }

@@ -278,9 +278,21 @@ fn method_settings(b: &mut Builder<'_>, r: &PlannedResource) {
             data_trace_enabled: Known::Unknown,
         },
     };
+    // The stage this setting's `stage_name` refers to, when the plan defines it: found by
+    // reference first, so a stage whose name is unknown until apply still gets its settings
+    // (and is not judged as having none).
+    let referenced = b.plan().and_then(|plan| {
+        plan.references(r, "stage_name")
+            .iter()
+            .find_map(|a| b.stage_by_address.get(a.as_str()).copied())
+    });
     let slot = rest_api_slot(b, r, &region);
-    let index = match b.rest_stages.get(&(slot, stage_name.clone())) {
-        Some(&i) => i,
+    let index = match referenced
+        .filter(|(s, _)| *s == slot)
+        .map(|(_, i)| i)
+        .or_else(|| b.rest_stages.get(&(slot, stage_name.clone())).copied())
+    {
+        Some(i) => i,
         None => {
             let api = b.rest_apis.get_mut(slot);
             api.stages.push(stage_placeholder(stage_name.clone()));

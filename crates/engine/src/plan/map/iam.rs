@@ -206,15 +206,27 @@ fn aws_managed_name(arn: &str) -> String {
 
 fn role(b: &mut Builder<'_>, r: &PlannedResource) {
     let a = b.attrs(r);
-    let attached = match a.strings("managed_policy_arns") {
+    // `managed_policy_arns` is optional+computed: unknown only because it is not configured
+    // means none; a configured list not known until apply is one attachment of unknown ARN
+    // (so the attachment controls answer UNKNOWN, not PASS).
+    let configured_arns = b.absent_unless_configured(
+        r,
+        &["managed_policy_arns"],
+        a.strings("managed_policy_arns").map(Some),
+    );
+    let attached = match configured_arns {
         Known::Known(arns) => arns
+            .unwrap_or_default()
             .into_iter()
             .map(|arn| AttachedPolicy {
                 name: aws_managed_name(&arn),
                 arn: Known::Known(arn),
             })
             .collect(),
-        Known::Unknown => Vec::new(),
+        Known::Unknown => vec![AttachedPolicy {
+            name: String::new(),
+            arn: Known::Unknown,
+        }],
     };
     let role = Role {
         name: name_of(b, r),

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::facts::{AttachedPolicy, Facts, IamFacts, IdentityKind, Source};
-use crate::finding::Finding;
+use crate::finding::{Finding, Status};
 use crate::params::Params;
 use crate::rules::support::{iam_facts, Out, Res, GLOBAL};
 use crate::rules::{Meta, Rule};
@@ -28,6 +28,33 @@ fn attaches(list: &[AttachedPolicy], name: &str) -> bool {
             .as_known()
             .is_some_and(|arn| is_aws_managed(arn, name))
     })
+}
+
+/// Whether an attachment whose ARN is not known until apply (and that does not resolve to
+/// a planned customer-managed policy) might be the AWS-managed policy `name`.
+fn may_attach(list: &[AttachedPolicy], name: &str) -> bool {
+    list.iter()
+        .any(|p| p.arn.is_unknown() && (p.name.is_empty() || p.name == name))
+}
+
+/// Identities with an attachment that might be `name` once its ARN is known.
+fn maybe_attached_identities(iam: &IamFacts, name: &str) -> BTreeSet<(IdentityKind, String)> {
+    let users = iam
+        .users
+        .iter()
+        .filter(|u| may_attach(&u.attached_policies, name))
+        .map(|u| (IdentityKind::User, u.name.clone()));
+    let groups = iam
+        .groups
+        .iter()
+        .filter(|g| may_attach(&g.attached_policies, name))
+        .map(|g| (IdentityKind::Group, g.name.clone()));
+    let roles = iam
+        .roles
+        .iter()
+        .filter(|r| may_attach(&r.attached_policies, name))
+        .map(|r| (IdentityKind::Role, r.name.clone()));
+    users.chain(groups).chain(roles).collect()
 }
 
 fn kind_name(kind: IdentityKind) -> &'static str {
@@ -106,6 +133,15 @@ impl Rule for SupportRole {
             .into_iter()
             .map(|(k, n)| format!("{} '{n}'", kind_name(k)))
             .collect();
+        let maybe = maybe_attached_identities(iam, SUPPORT_ACCESS);
+        if who.is_empty() && !maybe.is_empty() {
+            out.emit(
+                Status::Unknown,
+                &res,
+                format!("{SUPPORT_ACCESS} is not attached yet; policy attachments whose ARN is known only after apply may attach it."),
+            );
+            return out.finish();
+        }
         out.verdict(
             !who.is_empty(),
             &res,
@@ -145,6 +181,7 @@ impl Rule for NoCloudshellFullAccess {
             return out.finish();
         };
         let with = attached_identities(iam, CLOUDSHELL_FULL_ACCESS);
+        let maybe = maybe_attached_identities(iam, CLOUDSHELL_FULL_ACCESS);
         let identities = iam
             .users
             .iter()
@@ -163,6 +200,17 @@ impl Rule for NoCloudshellFullAccess {
             for (kind, name, arn, address) in identities {
                 let res = Res::new(arn.as_known().cloned(), GLOBAL, address.as_ref(), name);
                 let who = format!("The {} '{name}'", kind_name(kind));
+                let key = (kind, name.clone());
+                if !with.contains(&key) && maybe.contains(&key) {
+                    out.emit(
+                        Status::Unknown,
+                        &res,
+                        format!(
+                            "{who} has a policy attachment whose ARN is known only after apply."
+                        ),
+                    );
+                    continue;
+                }
                 out.verdict(
                     !with.contains(&(kind, name.clone())),
                     &res,
