@@ -10,6 +10,14 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use crate::aws::aws_error;
 use crate::error::Result;
 
+/// How long one TCP/TLS connect to an AWS endpoint may take before the attempt fails (and is
+/// retried).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one attempt of one AWS call may take: an endpoint that accepts the connection and
+/// never answers fails the attempt (then the retry policy decides) instead of hanging the
+/// apply forever.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// `assume_role { … }` of the provider block.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssumeRole {
@@ -106,7 +114,12 @@ impl AwsClients {
     /// Loads the SDK configuration (standard chain + settings), assumes the role if asked,
     /// and checks the credentials with `sts:GetCallerIdentity` unless told to skip it.
     pub async fn connect(settings: &AwsSettings) -> Result<AwsClients> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
         if let Some(region) = &settings.region {
             loader = loader.region(Region::new(region.clone()));
         }

@@ -91,6 +91,7 @@ pub async fn serve() -> Result<(), ServeError> {
         .add_service(HealthServer::new(plugin));
 
     ignore_interrupts();
+    exit_with_parent(shutdown_tx.clone());
     write_handshake(addr, tls.as_ref().map(|t| t.cert_der.as_slice()))
         .map_err(ServeError::Handshake)?;
     tracing::info!(%addr, mtls = tls.is_some(), "secbaseline provider serving");
@@ -143,6 +144,34 @@ fn ignore_interrupts() {
             tracing::debug!(count, "interrupt received; ignored (Terraform handles it)");
         }
     });
+}
+
+/// How often the provider checks that the process that started it is still there.
+const PARENT_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Shuts the server down when the process that started it (Terraform) is gone. A Terraform
+/// killed with SIGKILL never calls GRPCController.Shutdown; without this the provider would
+/// live on as an orphan, and an apply still running in it could race the next one.
+fn exit_with_parent(shutdown_tx: watch::Sender<bool>) {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(PARENT_CHECK_INTERVAL).await;
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!(
+                        parent,
+                        "the process that started the provider is gone; shutting down"
+                    );
+                    let _ = shutdown_tx.send(true);
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    drop(shutdown_tx);
 }
 
 /// Binds 127.0.0.1 within PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT when given, else any free port.

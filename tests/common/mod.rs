@@ -4,6 +4,8 @@
 //!   free loopback port, one per test, killed on drop.
 //! - [`terraform::Workspace`]: a temporary Terraform working directory wired to the freshly built
 //!   provider binary and to an emulator.
+//! - [`faults::FaultProxy`]: `tools/emulator/faults.py` in front of an emulator, injecting
+//!   throttling, 5xx, slow answers and dropped connections on a chosen share of calls.
 //! - [`plugin_client`]: the provider binary started as Terraform starts it (magic cookie,
 //!   mTLS with a Terraform-like client certificate) and a tfplugin6 gRPC client to it. Also
 //!   included by `benches/bench.rs`, so it uses nothing else from this module.
@@ -13,10 +15,13 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod emulator;
+pub mod faults;
 pub mod plugin_client;
 pub mod terraform;
 
 #[allow(unused_imports)]
 pub use emulator::{Emulator, RootState};
+#[allow(unused_imports)]
+pub use faults::FaultProxy;
 #[allow(unused_imports)]
 pub use terraform::{Output, Workspace};
