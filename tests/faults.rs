@@ -16,6 +16,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::faults::ALL_KINDS;
+use common::inventory::{count, inventory};
 use common::terraform::group_members;
 use common::{Emulator, FaultProxy, Output, Workspace};
 use serde_json::Value;
@@ -62,54 +63,6 @@ resource "secbaseline_alarms" "main" {{
 }}
 "#
     )
-}
-
-/// Everything any bundle can create, read from the emulator directly.
-const INVENTORY: &str = r#"
-ct = boto3.client("cloudtrail"); s3 = boto3.client("s3"); kms = boto3.client("kms")
-logs = boto3.client("logs"); iam = boto3.client("iam"); sns = boto3.client("sns")
-cfg = boto3.client("config"); cw = boto3.client("cloudwatch")
-def policy(b):
-    try:
-        s3.get_bucket_policy(Bucket=b); return True
-    except Exception:
-        return False
-buckets = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
-keys = []
-for k in kms.list_keys()["Keys"]:
-    m = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
-    if m.get("KeyManager") != "AWS" and m["KeyState"] not in ("PendingDeletion", "PendingReplicaDeletion"):
-        keys.append(m["Arn"])
-rules = []
-for page in cfg.get_paginator("describe_config_rules").paginate():
-    rules += [r["ConfigRuleName"] for r in page["ConfigRules"]]
-print(json.dumps({
-    "trails": sorted(t["Name"] for t in ct.describe_trails()["trailList"]),
-    "buckets": buckets,
-    "bucket_policies": [b for b in buckets if policy(b)],
-    "kms_keys": sorted(keys),
-    "kms_aliases": sorted(a["AliasName"] for a in kms.list_aliases()["Aliases"] if not a["AliasName"].startswith("alias/aws/")),
-    "log_groups": sorted(g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]),
-    "iam_roles": sorted(r["RoleName"] for r in iam.list_roles()["Roles"]),
-    "sns_topics": sorted(t["TopicArn"] for t in sns.list_topics()["Topics"]),
-    "sns_subscriptions": sorted(s["SubscriptionArn"] for s in sns.list_subscriptions()["Subscriptions"]),
-    "config_rules": sorted(rules),
-    "config_recorders": sorted(r["name"] for r in cfg.describe_configuration_recorders()["ConfigurationRecorders"]),
-    "delivery_channels": sorted(c["name"] for c in cfg.describe_delivery_channels()["DeliveryChannels"]),
-    "metric_filters": sorted(f["filterName"] for f in logs.describe_metric_filters()["metricFilters"]),
-    "alarms": sorted(a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]),
-}))
-"#;
-
-fn inventory(emu: &Emulator) -> Value {
-    emu.python_json(INVENTORY)
-}
-
-/// Number of AWS objects in an inventory (zero after a destroy, or they are orphans).
-fn count(inv: &Value) -> usize {
-    inv.as_object()
-        .map(|m| m.values().map(|v| v.as_array().map_or(0, Vec::len)).sum())
-        .unwrap_or(0)
 }
 
 /// What the converged bundles must have made, kind by kind (state matches AWS).
@@ -595,7 +548,13 @@ fn interrupted_apply(
     while !group_members(pgid).is_empty() && Instant::now() < gone_by {
         std::thread::sleep(Duration::from_millis(200));
     }
-    let all_gone = group_members(pgid).is_empty();
+    let left = group_members(pgid);
+    for pid in &left {
+        let cmd = std::fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        eprintln!("still running after Terraform stopped: {pid} {cmd:?} {stat}");
+    }
+    let all_gone = left.is_empty();
     if !all_gone {
         common::terraform::kill_group(pgid);
     }

@@ -290,6 +290,32 @@ fn host_takes_no_prefix(url: &str) -> bool {
 mod tests {
     use super::host_takes_no_prefix;
 
+    #[tokio::test]
+    async fn every_attempt_is_bounded_in_time() {
+        let settings = super::AwsSettings {
+            region: Some("us-east-1".into()),
+            skip_credentials_validation: true,
+            ..Default::default()
+        };
+        let clients = super::AwsClients::connect(&settings)
+            .await
+            .expect("no AWS call is made without credential validation");
+        let timeouts = clients.sdk.timeout_config().expect("a timeout config");
+        assert_eq!(timeouts.connect_timeout(), Some(super::CONNECT_TIMEOUT));
+        assert_eq!(
+            timeouts.operation_attempt_timeout(),
+            Some(super::ATTEMPT_TIMEOUT)
+        );
+        // Each service client inherits them.
+        let iam = clients.iam("us-east-1");
+        assert_eq!(
+            iam.config()
+                .timeout_config()
+                .and_then(|t| t.operation_attempt_timeout()),
+            Some(super::ATTEMPT_TIMEOUT)
+        );
+    }
+
     #[test]
     fn only_ip_and_localhost_hosts_drop_the_account_prefix() {
         assert!(host_takes_no_prefix("http://127.0.0.1:4566"));

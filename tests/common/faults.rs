@@ -25,6 +25,15 @@ pub struct FaultStats {
     pub requests: u64,
     pub faults: u64,
     pub by_kind: serde_json::Map<String, serde_json::Value>,
+    /// Proxied requests by AWS operation (e.g. `GetAccountAuthorizationDetails`).
+    pub by_operation: std::collections::BTreeMap<String, u64>,
+}
+
+impl FaultStats {
+    /// Requests made of `operation` so far.
+    pub fn calls(&self, operation: &str) -> u64 {
+        self.by_operation.get(operation).copied().unwrap_or(0)
+    }
 }
 
 /// A running proxy. Dropping it kills the process.
@@ -118,6 +127,14 @@ impl FaultProxy {
             requests: v["requests"].as_u64().unwrap_or(0),
             faults: v["faults"].as_u64().unwrap_or(0),
             by_kind: v["by_kind"].as_object().cloned().unwrap_or_default(),
+            by_operation: v["by_operation"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+                        .collect()
+                })
+                .unwrap_or_default(),
         }
     }
 

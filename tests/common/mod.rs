@@ -6,6 +6,7 @@
 //!   provider binary and to an emulator.
 //! - [`faults::FaultProxy`]: `tools/emulator/faults.py` in front of an emulator, injecting
 //!   throttling, 5xx, slow answers and dropped connections on a chosen share of calls.
+//! - [`inventory`]: everything the bundles can create, read from the emulator directly.
 //! - [`plugin_client`]: the provider binary started as Terraform starts it (magic cookie,
 //!   mTLS with a Terraform-like client certificate) and a tfplugin6 gRPC client to it. Also
 //!   included by `benches/bench.rs`, so it uses nothing else from this module.
@@ -16,6 +17,7 @@
 
 pub mod emulator;
 pub mod faults;
+pub mod inventory;
 pub mod plugin_client;
 pub mod terraform;
 

@@ -7,7 +7,10 @@ answer, or drops the connection without answering; everything else is forwarded 
 
 Control endpoints (never faulted, never forwarded):
   POST /_faults/config  {"rate": 0.0-1.0, "kinds": ["throttle","500","503","slow","drop"]}
-  GET  /_faults/stats   {"requests": n, "faults": n, "by_kind": {...}}
+  GET  /_faults/stats   {"requests": n, "faults": n, "by_kind": {...}, "by_operation": {...}}
+`by_operation` counts every proxied request by its AWS operation (the X-Amz-Target, the
+query protocol's Action, or the method and path), so a test can tell how often each call
+was made (e.g. that a service is collected once per provider process).
 Binds loopback only; exits when its stdin closes (so it never outlives its test).
 """
 import argparse
@@ -32,10 +35,12 @@ class State:
         self.requests = 0
         self.faults = 0
         self.by_kind = {k: 0 for k in KINDS}
+        self.by_operation = {}
 
-    def pick(self):
+    def pick(self, operation):
         with self.lock:
             self.requests += 1
+            self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
             if self.rate <= 0 or not self.kinds or self.random.random() >= self.rate:
                 return None
             kind = self.random.choice(self.kinds)
@@ -46,7 +51,21 @@ class State:
     def stats(self):
         with self.lock:
             return {"requests": self.requests, "faults": self.faults, "by_kind": dict(self.by_kind),
-                    "rate": self.rate, "kinds": self.kinds}
+                    "by_operation": dict(self.by_operation), "rate": self.rate, "kinds": self.kinds}
+
+
+def operation_of(method, path, headers, body):
+    """The AWS operation a request calls, as well as the proxy can tell without parsing it."""
+    target = headers.get("X-Amz-Target")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if "x-www-form-urlencoded" in headers.get("Content-Type", ""):
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return action[0]
+    if "/operation/" in path:  # RPC v2 CBOR (CloudWatch): /service/<svc>/operation/<Op>
+        return path.rsplit("/", 1)[-1]
+    return f"{method} {path.split('?', 1)[0]}"
 
 
 def throttle_response(content_type, path):
@@ -94,7 +113,7 @@ def make_handler(state, upstream):
                         state.rate = float(cfg.get("rate", state.rate))
                         state.kinds = [k for k in cfg.get("kinds", state.kinds) if k in KINDS]
                 return self.send(200, {"Content-Type": "application/json"}, json.dumps(state.stats()))
-            kind = state.pick()
+            kind = state.pick(operation_of(self.command, self.path, self.headers, body))
             if kind == "drop":
                 self.close_connection = True
                 self.connection.shutdown(2)
@@ -122,6 +141,15 @@ def make_handler(state, upstream):
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-answer (a killed Terraform, an SDK timeout) are normal here."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream", required=True)
@@ -130,7 +158,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     state = State(args.rate, args.seed)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, args.upstream))
+    server = QuietServer(("127.0.0.1", args.port), make_handler(state, args.upstream))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)

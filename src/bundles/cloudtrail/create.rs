@@ -526,11 +526,8 @@ async fn ensure_key(
     // Recorded at once: a failure before the alias exists must not orphan a new key.
     st.kms_key_arn = Some(arn.clone());
     st.created_kms_key = true;
-    kms.enable_key_rotation()
-        .key_id(&arn)
-        .send()
-        .await
-        .map_err(|e| aws_error(format!("enabling rotation of KMS Key ({arn})"), e))?;
+    // The alias first: it is how a later run finds this key again, so the window in which a
+    // killed run could leave an unfindable key is the one call between CreateKey and here.
     if let Err(e) = kms
         .create_alias()
         .alias_name(&alias)
@@ -549,6 +546,11 @@ async fn ensure_key(
             .await
             .map_err(|e| aws_error(format!("updating KMS Alias ({alias})"), e))?;
     }
+    kms.enable_key_rotation()
+        .key_id(&arn)
+        .send()
+        .await
+        .map_err(|e| aws_error(format!("enabling rotation of KMS Key ({arn})"), e))?;
     Ok(arn)
 }
 

@@ -250,8 +250,8 @@ async fn ensure_recorder(
 /// A recorder this resource made in a run that never recorded it (an apply killed between
 /// PutConfigurationRecorder and the end of the create) is taken over as created here, so the
 /// destroy removes it: it is named as this resource names its recorder and has no delivery
-/// channel yet, or one into this resource's own bucket. Its channel, and the service-linked
-/// role it uses, are taken over with it. Anyone else's recorder stays adopted-only.
+/// channel yet, or one into this resource's own bucket. Its channel, that bucket and the
+/// service-linked role it uses are taken over with it. Anyone else's recorder stays adopted-only.
 async fn adopt_own_unrecorded(
     ctx: &Ctx,
     spec: &Spec,
@@ -279,6 +279,11 @@ async fn adopt_own_unrecorded(
     mark(created, PART_RECORDER);
     if channel.is_some() {
         mark(created, PART_CHANNEL);
+        // The channel already delivers there, so the bucket step below is skipped: the
+        // resource's own delivery bucket is taken over here.
+        if want.s3_bucket_name.is_none() {
+            mark(created, PART_BUCKET);
+        }
     }
     if let Some((_, slr)) = find_config_slr(&ctx.iam()).await? {
         if recorder.role_arn.as_deref() == Some(slr.as_str()) {
