@@ -8,7 +8,7 @@
 //! emulator, asked directly (never through the proxy), holds nothing any bundle can create.
 //! Every Terraform invocation is bounded by a time limit, so a hang fails instead of stalling.
 //!
-//! `faults_bounded_soak` runs `SOAK_RUNS` (default 2) runs in CI; `make soak` runs
+//! `faults_bounded_soak` runs `SOAK_RUNS` (default 3) runs in CI; `make soak` runs
 //! `soak_figures` (ignored by default) with `SOAK_RUNS=25` and prints the figures.
 
 mod common;
@@ -460,7 +460,7 @@ fn soak_runs(default: usize) -> usize {
 /// The bounded soak that runs in CI.
 #[test]
 fn faults_bounded_soak() {
-    let f = soak(soak_runs(2), 7);
+    let f = soak(soak_runs(3), 7);
     f.print("bounded soak");
     f.assert_clean();
 }
