@@ -385,7 +385,7 @@ fn soak(runs: usize, seed: u64) -> Figures {
 
         // Faults on: whatever happens must be clean.
         // Fewer retries on some runs, so faults also fail calls for good mid-apply.
-        rig.ws.write("main.tf", &bundles_tf([0, 1, 2][run % 3]));
+        rig.ws.write("main.tf", &bundles_tf([1, 2, 0][run % 3]));
         rig.proxy.configure(FAULT_RATE, ALL_KINDS);
         let out = rig.apply();
         if judge_faulted(&mut f, &rig, run, "faulted apply", &out) {

@@ -73,7 +73,11 @@ async fn steps(
     if let (None, Some(trail)) = (prior, &existing) {
         // A trail this resource made in a run that never recorded it (an apply killed after
         // CreateTrail) is taken over; anyone else's trail of the same name is refused.
-        if !is_own_trail(trail, spec, scope) {
+        let own_bucket = spec
+            .given_bucket
+            .clone()
+            .unwrap_or_else(|| naming::trail_bucket(name, &scope.account));
+        if !is_own_trail(trail, &own_bucket, &naming::log_group(name)) {
             return Err(Error::Aws {
                 action: "checking for an existing trail".into(),
                 kind: crate::error::AwsErrorKind::Validation,
@@ -349,22 +353,17 @@ async fn steps(
 }
 
 /// True when an existing trail named as the resource's is unmistakably the resource's own: it
-/// delivers to the bucket this resource would use and to this resource's log group.
+/// delivers to the bucket this resource uses and to this resource's log group.
 fn is_own_trail(
     trail: &aws_sdk_cloudtrail::types::Trail,
-    spec: &Spec,
-    scope: &naming::Scope,
+    own_bucket: &str,
+    own_group: &str,
 ) -> bool {
-    let bucket = spec
-        .given_bucket
-        .clone()
-        .unwrap_or_else(|| naming::trail_bucket(&spec.name, &scope.account));
-    let group = naming::log_group(&spec.name);
-    trail.s3_bucket_name() == Some(bucket.as_str())
+    trail.s3_bucket_name() == Some(own_bucket)
         && trail
             .cloud_watch_logs_log_group_arn()
             .and_then(naming::log_group_from_arn)
-            == Some(group.as_str())
+            == Some(own_group)
 }
 
 /// Creates the bucket unless it already exists in this account (then it is adopted), and sets
@@ -679,4 +678,47 @@ async fn sync_trail_tags(ctx: &Ctx, arn: &str, tags: &BTreeMap<String, String>) 
             .map_err(|e| aws_error(format!("tagging CloudTrail Trail ({arn})"), e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_trail;
+    use aws_sdk_cloudtrail::types::Trail;
+
+    const GROUP_ARN: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main:*";
+
+    #[test]
+    fn only_a_trail_delivering_to_the_resources_own_parts_is_taken_over() {
+        let own = Trail::builder()
+            .name("main")
+            .s3_bucket_name("main-123456789012-trail")
+            .cloud_watch_logs_log_group_arn(GROUP_ARN)
+            .build();
+        assert!(is_own_trail(
+            &own,
+            "main-123456789012-trail",
+            "/aws/cloudtrail/main"
+        ));
+
+        let other_bucket = Trail::builder()
+            .name("main")
+            .s3_bucket_name("corporate-trail-bucket")
+            .cloud_watch_logs_log_group_arn(GROUP_ARN)
+            .build();
+        assert!(!is_own_trail(
+            &other_bucket,
+            "main-123456789012-trail",
+            "/aws/cloudtrail/main"
+        ));
+
+        let no_logs = Trail::builder()
+            .name("main")
+            .s3_bucket_name("main-123456789012-trail")
+            .build();
+        assert!(!is_own_trail(
+            &no_logs,
+            "main-123456789012-trail",
+            "/aws/cloudtrail/main"
+        ));
+    }
 }
