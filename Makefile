@@ -37,6 +37,12 @@ docs: venv
 bench: venv
 	$(CARGO) bench --bench bench
 
+## The long fault-injection soak: SOAK_RUNS (default 25) runs of the three bundles through the
+## fault proxy; prints runs, faults injected, applies converged, orphans and panics (both must be 0).
+SOAK_RUNS ?= 25
+soak: venv
+	SOAK_RUNS=$(SOAK_RUNS) $(CARGO) test --test faults soak_figures -- --ignored --nocapture
+
 ## Builds a release binary and installs it into a Terraform filesystem mirror.
 install: venv
 	$(CARGO) build --release

@@ -36,6 +36,10 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // When stderr is gone (Terraform killed), a failed write must be dropped: by default
+        // the subscriber reports it with eprintln!, which panics on the same broken pipe and
+        // takes down whichever thread was logging.
+        .log_internal_errors(false)
         .with_ansi(false)
         .try_init();
 }

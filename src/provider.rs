@@ -142,8 +142,14 @@ pub async fn configure(config: &Value) -> Result<AwsClients, Vec<Diag>> {
 }
 
 fn configure_diag(err: Error) -> Diag {
+    use crate::error::AwsErrorKind;
     match &err {
-        Error::Aws { .. } => {
+        // Only a refusal says something about the credentials; a throttle, a 5xx or an
+        // unreachable endpoint does not, and must not be reported as if it did.
+        Error::Aws {
+            kind: AwsErrorKind::Credentials | AwsErrorKind::AccessDenied | AwsErrorKind::Validation,
+            ..
+        } => {
             let mut d = err.to_diag();
             d.summary = format!("Invalid AWS credentials or configuration ({})", d.summary);
             d

@@ -10,6 +10,14 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use crate::aws::aws_error;
 use crate::error::Result;
 
+/// How long one TCP/TLS connect to an AWS endpoint may take before the attempt fails (and is
+/// retried).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one attempt of one AWS call may take: an endpoint that accepts the connection and
+/// never answers fails the attempt (then the retry policy decides) instead of hanging the
+/// apply forever.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// `assume_role { … }` of the provider block.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssumeRole {
@@ -106,7 +114,12 @@ impl AwsClients {
     /// Loads the SDK configuration (standard chain + settings), assumes the role if asked,
     /// and checks the credentials with `sts:GetCallerIdentity` unless told to skip it.
     pub async fn connect(settings: &AwsSettings) -> Result<AwsClients> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+            aws_config::timeout::TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+                .build(),
+        );
         if let Some(region) = &settings.region {
             loader = loader.region(Region::new(region.clone()));
         }
@@ -276,6 +289,32 @@ fn host_takes_no_prefix(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::host_takes_no_prefix;
+
+    #[tokio::test]
+    async fn every_attempt_is_bounded_in_time() {
+        let settings = super::AwsSettings {
+            region: Some("us-east-1".into()),
+            skip_credentials_validation: true,
+            ..Default::default()
+        };
+        let clients = super::AwsClients::connect(&settings)
+            .await
+            .expect("no AWS call is made without credential validation");
+        let timeouts = clients.sdk.timeout_config().expect("a timeout config");
+        assert_eq!(timeouts.connect_timeout(), Some(super::CONNECT_TIMEOUT));
+        assert_eq!(
+            timeouts.operation_attempt_timeout(),
+            Some(super::ATTEMPT_TIMEOUT)
+        );
+        // Each service client inherits them.
+        let iam = clients.iam("us-east-1");
+        assert_eq!(
+            iam.config()
+                .timeout_config()
+                .and_then(|t| t.operation_attempt_timeout()),
+            Some(super::ATTEMPT_TIMEOUT)
+        );
+    }
 
     #[test]
     fn only_ip_and_localhost_hosts_drop_the_account_prefix() {

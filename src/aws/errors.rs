@@ -82,7 +82,7 @@ pub fn classify_code(code: &str) -> AwsErrorKind {
 pub fn aws_error<E, R>(action: impl Into<String>, err: SdkError<E, R>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + HttpStatus,
+    R: std::fmt::Debug + HttpStatus + 'static,
 {
     let action = action.into();
     match &err {
@@ -117,7 +117,7 @@ where
             }
         }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
-            let message = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            let message = source_chain(&err);
             let kind = if message.contains("credential") || message.contains("Credentials") {
                 AwsErrorKind::Credentials
             } else {
@@ -136,7 +136,7 @@ where
             }
         }
         _ => {
-            let message = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+            let message = source_chain(&err);
             let kind = if message.contains("credential") {
                 AwsErrorKind::Credentials
             } else {
@@ -154,6 +154,27 @@ where
                 message,
             }
         }
+    }
+}
+
+/// The `Display` of an error and of each of its sources, joined with ": " — never `Debug`
+/// (the SDK's `DisplayErrorContext` appends a raw Debug dump of the whole chain, which is no
+/// message for a user). A source whose text the previous one already contains is skipped.
+pub fn source_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.last().is_some_and(|p| p.contains(text)) {
+            parts.push(text.to_string());
+        }
+        next = e.source();
+    }
+    if parts.is_empty() {
+        "no detail".to_string()
+    } else {
+        parts.join(": ")
     }
 }
 
@@ -192,5 +213,35 @@ mod tests {
             AwsErrorKind::Validation
         );
         assert_eq!(classify_code("SomethingOdd"), AwsErrorKind::Other);
+    }
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|l| l as _)
+        }
+    }
+
+    #[test]
+    fn source_chain_is_display_only_without_repeats() {
+        let err = Layer(
+            "dispatch failure",
+            Some(Box::new(Layer(
+                "io error",
+                Some(Box::new(Layer(
+                    "io",
+                    Some(Box::new(Layer("connection closed", None))),
+                ))),
+            ))),
+        );
+        let text = source_chain(&err);
+        assert_eq!(text, "dispatch failure: io error: connection closed");
+        assert!(!text.contains("Layer("), "no Debug output: {text}");
     }
 }

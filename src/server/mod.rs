@@ -91,6 +91,7 @@ pub async fn serve() -> Result<(), ServeError> {
         .add_service(HealthServer::new(plugin));
 
     ignore_interrupts();
+    exit_with_parent(shutdown_tx.clone());
     write_handshake(addr, tls.as_ref().map(|t| t.cert_der.as_slice()))
         .map_err(ServeError::Handshake)?;
     tracing::info!(%addr, mtls = tls.is_some(), "secbaseline provider serving");
@@ -143,6 +144,42 @@ fn ignore_interrupts() {
             tracing::debug!(count, "interrupt received; ignored (Terraform handles it)");
         }
     });
+}
+
+/// How often the provider checks that the process that started it is still there.
+const PARENT_CHECK_INTERVAL: Duration = Duration::from_secs(1);
+/// How long a graceful shutdown may take once the parent is gone, before the process exits.
+const ORPHAN_EXIT_GRACE: Duration = Duration::from_secs(5);
+
+/// Shuts the server down when the process that started it (Terraform) is gone. A Terraform
+/// killed with SIGKILL never calls GRPCController.Shutdown; without this the provider would
+/// live on as an orphan, and an apply still running in it could race the next one. A plain
+/// thread, not a task: it must work even when every runtime worker is busy or stuck, so after
+/// a short grace it ends the process outright.
+fn exit_with_parent(shutdown_tx: watch::Sender<bool>) {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        let spawned = std::thread::Builder::new()
+            .name("parent-watch".into())
+            .spawn(move || loop {
+                std::thread::sleep(PARENT_CHECK_INTERVAL);
+                if std::os::unix::process::parent_id() != parent {
+                    tracing::warn!(
+                        parent,
+                        "the process that started the provider is gone; shutting down"
+                    );
+                    let _ = shutdown_tx.send(true);
+                    std::thread::sleep(ORPHAN_EXIT_GRACE);
+                    std::process::exit(1);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "could not start the parent watch");
+        }
+    }
+    #[cfg(not(unix))]
+    drop(shutdown_tx);
 }
 
 /// Binds 127.0.0.1 within PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT when given, else any free port.

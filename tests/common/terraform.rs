@@ -13,9 +13,10 @@
 //! The machine's own `TF_CLI_CONFIG_FILE`, `TF_CLI_ARGS*` etc. are never used.
 
 use std::fs;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::Instant;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -61,6 +62,8 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub millis: u128,
+    /// True when a bounded run hit its time limit and was killed (with its process group).
+    pub timed_out: bool,
 }
 
 impl Output {
@@ -114,9 +117,14 @@ impl std::fmt::Display for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "$ terraform {}\n({}, {} ms)\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "$ terraform {}\n({}{}, {} ms)\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.args.join(" "),
             self.status,
+            if self.timed_out {
+                ", TIMED OUT and killed"
+            } else {
+                ""
+            },
             self.millis,
             self.stdout,
             self.stderr
@@ -286,6 +294,52 @@ impl Workspace {
 
     /// Runs `terraform <args>` in the working directory; never panics on a non-zero exit.
     pub fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.command(args);
+        let started = Instant::now();
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("running {} {args:?}: {e}", self.terraform.display()));
+        Output {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            millis: started.elapsed().as_millis(),
+            timed_out: false,
+        }
+    }
+
+    /// Starts `terraform <args>` in the background, in a process group of its own (so the
+    /// provider processes it starts can be found and killed with it). Output goes to files.
+    pub fn spawn(&self, args: &[&str]) -> Running {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let out_path = self.root.path().join(format!("run-{n}.stdout"));
+        let err_path = self.root.path().join(format!("run-{n}.stderr"));
+        let mut cmd = self.command(args);
+        cmd.process_group(0)
+            .stdout(fs::File::create(&out_path).expect("creating the stdout file"))
+            .stderr(fs::File::create(&err_path).expect("creating the stderr file"));
+        let started = Instant::now();
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {} {args:?}: {e}", self.terraform.display()));
+        Running {
+            child,
+            args: args.iter().map(|s| s.to_string()).collect(),
+            out_path,
+            err_path,
+            started,
+        }
+    }
+
+    /// `terraform <args>` bounded by `limit`: on expiry Terraform and every process it started
+    /// are killed and the output says `timed_out` (a hang fails the test instead of CI).
+    pub fn run_bounded(&self, args: &[&str], limit: Duration) -> Output {
+        self.spawn(args).wait_bounded(limit)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.terraform);
         cmd.args(args).current_dir(&self.dir).stdin(Stdio::null());
         for (key, _) in std::env::vars_os() {
@@ -304,17 +358,7 @@ impl Workspace {
             cmd.env_remove(var);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let started = Instant::now();
-        let out = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("running {} {args:?}: {e}", self.terraform.display()));
-        Output {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            status: out.status,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            millis: started.elapsed().as_millis(),
-        }
+        cmd
     }
 
     /// `terraform init` (mirror workspaces only; dev_overrides needs none). Panics on failure.
@@ -416,6 +460,96 @@ impl Workspace {
         serde_json::from_str(&out.stdout)
             .unwrap_or_else(|e| panic!("output -json {name} is not JSON ({e}):\n{out}"))
     }
+}
+
+/// A `terraform` process started by [`Workspace::spawn`], leading its own process group.
+pub struct Running {
+    child: Child,
+    args: Vec<String>,
+    out_path: PathBuf,
+    err_path: PathBuf,
+    started: Instant,
+}
+
+impl Running {
+    /// Terraform's process ID, which is also its process group's ID.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `signal` (e.g. "INT", "KILL") to Terraform alone, as a terminal's Ctrl-C would
+    /// not: the providers it started only learn of it from Terraform.
+    pub fn signal(&self, signal: &str) {
+        send_signal(signal, &self.pid().to_string());
+    }
+
+    /// Whether Terraform has exited.
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// What Terraform has written to stdout so far.
+    pub fn stdout_so_far(&self) -> String {
+        fs::read_to_string(&self.out_path).unwrap_or_default()
+    }
+
+    /// Waits up to `limit`; on expiry kills the whole process group. Returns the output.
+    pub fn wait_bounded(mut self, limit: Duration) -> Output {
+        let deadline = self.started + limit;
+        let mut timed_out = false;
+        let status = loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() >= deadline => {
+                    timed_out = true;
+                    kill_group(self.pid());
+                    break self.child.wait().expect("waiting for the killed terraform");
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+                Err(e) => panic!("waiting for terraform: {e}"),
+            }
+        };
+        Output {
+            args: self.args.clone(),
+            status,
+            stdout: fs::read_to_string(&self.out_path).unwrap_or_default(),
+            stderr: fs::read_to_string(&self.err_path).unwrap_or_default(),
+            millis: self.started.elapsed().as_millis(),
+            timed_out,
+        }
+    }
+}
+
+/// `kill -<signal> <target>`; a target of `-PGID` signals a whole process group.
+fn send_signal(signal: &str, target: &str) {
+    let _ = Command::new("kill")
+        .args([format!("-{signal}").as_str(), "--", target])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// SIGKILLs every process of the group `pgid` (Terraform and the providers it started).
+pub fn kill_group(pgid: u32) {
+    send_signal("KILL", &format!("-{pgid}"));
+}
+
+/// The live processes of process group `pgid`, from /proc (zombies excluded).
+pub fn group_members(pgid: u32) -> Vec<u32> {
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // Fields after the parenthesised command: state, ppid, pgrp, …
+            let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            fields.first() != Some(&"Z") && fields.get(2) == Some(&pgid.to_string().as_str())
+        })
+        .collect()
 }
 
 /// Terraform's platform name for this machine, e.g. ("linux", "amd64").

@@ -2,12 +2,16 @@
 
 Usage: faults.py --upstream http://127.0.0.1:PORT [--port 0] [--rate 0.2] [--seed 1]
 Prints `READY http://127.0.0.1:PORT` once serving. On the chosen share of requests it returns,
-at random, a throttling error (in the request's AWS protocol), an HTTP 500 or 503, a slow
-answer, or drops the connection without answering; everything else is forwarded unchanged.
+at random, a throttling error, an HTTP 500 or 503 (each shaped for the request's AWS protocol:
+JSON, query/XML, REST-XML for S3, REST-JSON, RPC v2 CBOR), a slow answer, or drops the
+connection without answering; everything else is forwarded unchanged.
 
 Control endpoints (never faulted, never forwarded):
   POST /_faults/config  {"rate": 0.0-1.0, "kinds": ["throttle","500","503","slow","drop"]}
-  GET  /_faults/stats   {"requests": n, "faults": n, "by_kind": {...}}
+  GET  /_faults/stats   {"requests": n, "faults": n, "by_kind": {...}, "by_operation": {...}}
+`by_operation` counts every proxied request by its AWS operation (the X-Amz-Target, the
+query protocol's Action, or the method and path), so a test can tell how often each call
+was made (e.g. that a service is collected once per provider process).
 Binds loopback only; exits when its stdin closes (so it never outlives its test).
 """
 import argparse
@@ -19,6 +23,8 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import rpcv2_cbor  # beside this file: the CBOR codec the launcher's CloudWatch front uses
 
 KINDS = ["throttle", "500", "503", "slow", "drop"]
 
@@ -32,10 +38,12 @@ class State:
         self.requests = 0
         self.faults = 0
         self.by_kind = {k: 0 for k in KINDS}
+        self.by_operation = {}
 
-    def pick(self):
+    def pick(self, operation):
         with self.lock:
             self.requests += 1
+            self.by_operation[operation] = self.by_operation.get(operation, 0) + 1
             if self.rate <= 0 or not self.kinds or self.random.random() >= self.rate:
                 return None
             kind = self.random.choice(self.kinds)
@@ -46,24 +54,66 @@ class State:
     def stats(self):
         with self.lock:
             return {"requests": self.requests, "faults": self.faults, "by_kind": dict(self.by_kind),
-                    "rate": self.rate, "kinds": self.kinds}
+                    "by_operation": dict(self.by_operation), "rate": self.rate, "kinds": self.kinds}
 
 
-def throttle_response(content_type, path):
-    """A throttling error shaped for the request's AWS protocol, so the SDK classifies it."""
+def operation_of(method, path, headers, body):
+    """The AWS operation a request calls, as well as the proxy can tell without parsing it."""
+    target = headers.get("X-Amz-Target")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if "x-www-form-urlencoded" in headers.get("Content-Type", ""):
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return action[0]
+    if "/operation/" in path:  # RPC v2 CBOR (CloudWatch): /service/<svc>/operation/<Op>
+        return path.rsplit("/", 1)[-1]
+    return f"{method} {path.split('?', 1)[0]}"
+
+
+# The error each fault kind stands for: (HTTP status, AWS error code, message).
+ERRORS = {
+    "throttle": (400, "ThrottlingException", "Rate exceeded (injected)"),
+    "500": (500, "InternalFailure", "Internal failure (injected)"),
+    "503": (503, "ServiceUnavailable", "Service unavailable (injected)"),
+}
+
+
+def service_of(headers):
+    """The service a SigV4-signed request names in its credential scope (…/<region>/<svc>/aws4_request)."""
+    auth = headers.get("Authorization", "")
+    parts = auth.split("Credential=", 1)[-1].split(",", 1)[0].split("/")
+    return parts[3] if len(parts) >= 5 else ""
+
+
+def error_response(kind, headers, path):
+    """An error shaped the way the request's AWS protocol shapes it, so the SDK reads its code
+    and classifies it (throttling and 5xx are retried) as it would AWS's own answer."""
+    status, code, message = ERRORS[kind]
+    content_type = headers.get("Content-Type", "")
+    service = service_of(headers)
+    if service == "s3":
+        # REST-XML; S3 throttles with 503 SlowDown.
+        if kind == "throttle":
+            status, code, message = 503, "SlowDown", "Please reduce your request rate (injected)"
+        body = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>faults</RequestId></Error>"
+        return status, {"Content-Type": "application/xml"}, body
     if "x-amz-json" in content_type:
-        body = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded (injected)"})
-        return 400, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": "ThrottlingException"}, body
+        body = json.dumps({"__type": code, "message": message})
+        return status, {"Content-Type": content_type, "x-amzn-ErrorType": code}, body
     if "x-www-form-urlencoded" in content_type:
-        body = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-                "<Message>Rate exceeded (injected)</Message></Error><RequestId>faults</RequestId></ErrorResponse>")
-        return 400, {"Content-Type": "text/xml"}, body
-    if content_type == "" and not path.startswith(("/restapis", "/v2/", "/apps", "/v1/", "/bots", "/analyzer")):
-        # REST-XML (S3): SlowDown is S3's throttling error.
-        body = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate (injected)</Message></Error>"
-        return 503, {"Content-Type": "application/xml"}, body
-    body = json.dumps({"message": "Too Many Requests (injected)"})
-    return 429, {"Content-Type": "application/json", "x-amzn-ErrorType": "TooManyRequestsException"}, body
+        kind_of = "Sender" if status < 500 else "Receiver"
+        body = (f"<ErrorResponse><Error><Type>{kind_of}</Type><Code>{code}</Code>"
+                f"<Message>{message}</Message></Error><RequestId>faults</RequestId></ErrorResponse>")
+        return status, {"Content-Type": "text/xml"}, body
+    if "cbor" in content_type or "/operation/" in path:
+        body = rpcv2_cbor.dumps({"__type": code, "message": message})
+        return status, {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}, body
+    # REST-JSON (API Gateway, Pinpoint, Lex): throttling is a 429 TooManyRequestsException.
+    if kind == "throttle":
+        status, code = 429, "TooManyRequestsException"
+    body = json.dumps({"message": message})
+    return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code}, body
 
 
 def make_handler(state, upstream):
@@ -94,17 +144,13 @@ def make_handler(state, upstream):
                         state.rate = float(cfg.get("rate", state.rate))
                         state.kinds = [k for k in cfg.get("kinds", state.kinds) if k in KINDS]
                 return self.send(200, {"Content-Type": "application/json"}, json.dumps(state.stats()))
-            kind = state.pick()
+            kind = state.pick(operation_of(self.command, self.path, self.headers, body))
             if kind == "drop":
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
-            if kind == "throttle":
-                return self.send(*throttle_response(self.headers.get("Content-Type", ""), self.path))
-            if kind in ("500", "503"):
-                err = "InternalFailure" if kind == "500" else "ServiceUnavailable"
-                return self.send(int(kind), {"Content-Type": "application/json", "x-amzn-ErrorType": err},
-                                 json.dumps({"__type": err, "message": "injected"}))
+            if kind in ERRORS:
+                return self.send(*error_response(kind, self.headers, self.path))
             if kind == "slow":
                 time.sleep(1.5)
             conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
@@ -122,6 +168,15 @@ def make_handler(state, upstream):
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-answer (a killed Terraform, an SDK timeout) are normal here."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream", required=True)
@@ -130,7 +185,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     state = State(args.rate, args.seed)
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, args.upstream))
+    server = QuietServer(("127.0.0.1", args.port), make_handler(state, args.upstream))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)

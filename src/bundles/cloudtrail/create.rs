@@ -68,17 +68,30 @@ async fn steps(
     let ct = ctx.cloudtrail();
 
     // CloudTrail (and moto) may accept a duplicate CreateTrail; check existence ourselves.
-    let exists = find_trail_by_name(&ct, name).await?.is_some();
-    if prior.is_none() && exists {
-        return Err(Error::Aws {
-            action: "checking for an existing trail".into(),
-            kind: crate::error::AwsErrorKind::Validation,
-            code: "TrailAlreadyExistsException".into(),
-            message: format!(
-                "a trail named \"{name}\" already exists in {}; import it with `terraform import <address> {name}`",
-                scope.region
-            ),
-        });
+    let existing = find_trail_by_name(&ct, name).await?;
+    let exists = existing.is_some();
+    if let (None, Some(trail)) = (prior, &existing) {
+        // A trail this resource made in a run that never recorded it (an apply killed after
+        // CreateTrail) is taken over; anyone else's trail of the same name is refused.
+        let own_bucket = spec
+            .given_bucket
+            .clone()
+            .unwrap_or_else(|| naming::trail_bucket(name, &scope.account));
+        if !is_own_trail(trail, &own_bucket, &naming::log_group(name)) {
+            return Err(Error::Aws {
+                action: "checking for an existing trail".into(),
+                kind: crate::error::AwsErrorKind::Validation,
+                code: "TrailAlreadyExistsException".into(),
+                message: format!(
+                    "a trail named \"{name}\" already exists in {} and does not deliver to this resource's bucket and log group; import it with `terraform import <address> {name}`",
+                    scope.region
+                ),
+            });
+        }
+        tracing::info!(
+            trail = name,
+            "taking over the resource's own unrecorded trail"
+        );
     }
     st.force_destroy = spec.force_destroy;
 
@@ -87,9 +100,13 @@ async fn steps(
         None => {
             let log_bucket = naming::access_log_bucket(name, &scope.account);
             let bucket = naming::trail_bucket(name, &scope.account);
-            ensure_bucket(ctx, &log_bucket, &spec.tags).await?;
+            // Recorded before they are made (delete treats "not found" as done), so a run
+            // that fails or is killed between two calls leaves nothing untracked.
             st.created_bucket = true;
             st.access_log_bucket_name = Some(log_bucket.clone());
+            st.s3_bucket_name = Some(bucket.clone());
+            st.bucket_arn = Some(scope.bucket_arn(&bucket));
+            ensure_bucket(ctx, &log_bucket, &spec.tags).await?;
             harden_bucket(
                 ctx,
                 &log_bucket,
@@ -97,8 +114,6 @@ async fn steps(
             )
             .await?;
             ensure_bucket(ctx, &bucket, &spec.tags).await?;
-            st.s3_bucket_name = Some(bucket.clone());
-            st.bucket_arn = Some(scope.bucket_arn(&bucket));
             harden_bucket(
                 ctx,
                 &bucket,
@@ -146,20 +161,18 @@ async fn steps(
             } else {
                 None
             };
-            let arn = ensure_key(ctx, name, candidate, &spec.tags).await?;
-            st.kms_key_arn = Some(arn.clone());
-            st.created_kms_key = true;
-            arn
+            ensure_key(ctx, name, candidate, &spec.tags, st).await?
         }
         Some(given) => given.clone(),
     };
 
     // 3. Log group and 4. delivery role.
     let group = naming::log_group(name);
-    ensure_log_group(ctx, &group, spec.retention_in_days, &spec.tags).await?;
     st.log_group_name = Some(group.clone());
     st.log_group_arn = Some(scope.log_group_arn(&group));
+    ensure_log_group(ctx, &group, spec.retention_in_days, &spec.tags).await?;
     st.retention_in_days = Some(spec.retention_in_days);
+    st.cloudwatch_role_arn = Some(scope.role_arn(&naming::role(name)));
     let role_arn = ensure_role(ctx, name, &group, &trail_arn, &spec.tags).await?;
     st.cloudwatch_role_arn = Some(role_arn.clone());
 
@@ -339,6 +352,20 @@ async fn steps(
     Ok(())
 }
 
+/// True when an existing trail named as the resource's is unmistakably the resource's own: it
+/// delivers to the bucket this resource uses and to this resource's log group.
+fn is_own_trail(
+    trail: &aws_sdk_cloudtrail::types::Trail,
+    own_bucket: &str,
+    own_group: &str,
+) -> bool {
+    trail.s3_bucket_name() == Some(own_bucket)
+        && trail
+            .cloud_watch_logs_log_group_arn()
+            .and_then(naming::log_group_from_arn)
+            == Some(own_group)
+}
+
 /// Creates the bucket unless it already exists in this account (then it is adopted), and sets
 /// its tags to exactly `tags`.
 async fn ensure_bucket(ctx: &Ctx, bucket: &str, tags: &BTreeMap<String, String>) -> Result<()> {
@@ -445,6 +472,7 @@ async fn ensure_key(
     trail: &str,
     candidate: Option<String>,
     tags: &BTreeMap<String, String>,
+    st: &mut TrailState,
 ) -> Result<String> {
     let kms = ctx.kms();
     let alias = naming::key_alias(trail);
@@ -494,11 +522,11 @@ async fn ensure_key(
                 .unwrap_or_else(|| meta.key_id().to_string())
         }
     };
-    kms.enable_key_rotation()
-        .key_id(&arn)
-        .send()
-        .await
-        .map_err(|e| aws_error(format!("enabling rotation of KMS Key ({arn})"), e))?;
+    // Recorded at once: a failure before the alias exists must not orphan a new key.
+    st.kms_key_arn = Some(arn.clone());
+    st.created_kms_key = true;
+    // The alias first: it is how a later run finds this key again, so the window in which a
+    // killed run could leave an unfindable key is the one call between CreateKey and here.
     if let Err(e) = kms
         .create_alias()
         .alias_name(&alias)
@@ -517,6 +545,11 @@ async fn ensure_key(
             .await
             .map_err(|e| aws_error(format!("updating KMS Alias ({alias})"), e))?;
     }
+    kms.enable_key_rotation()
+        .key_id(&arn)
+        .send()
+        .await
+        .map_err(|e| aws_error(format!("enabling rotation of KMS Key ({arn})"), e))?;
     Ok(arn)
 }
 
@@ -645,4 +678,47 @@ async fn sync_trail_tags(ctx: &Ctx, arn: &str, tags: &BTreeMap<String, String>) 
             .map_err(|e| aws_error(format!("tagging CloudTrail Trail ({arn})"), e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_trail;
+    use aws_sdk_cloudtrail::types::Trail;
+
+    const GROUP_ARN: &str = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/main:*";
+
+    #[test]
+    fn only_a_trail_delivering_to_the_resources_own_parts_is_taken_over() {
+        let own = Trail::builder()
+            .name("main")
+            .s3_bucket_name("main-123456789012-trail")
+            .cloud_watch_logs_log_group_arn(GROUP_ARN)
+            .build();
+        assert!(is_own_trail(
+            &own,
+            "main-123456789012-trail",
+            "/aws/cloudtrail/main"
+        ));
+
+        let other_bucket = Trail::builder()
+            .name("main")
+            .s3_bucket_name("corporate-trail-bucket")
+            .cloud_watch_logs_log_group_arn(GROUP_ARN)
+            .build();
+        assert!(!is_own_trail(
+            &other_bucket,
+            "main-123456789012-trail",
+            "/aws/cloudtrail/main"
+        ));
+
+        let no_logs = Trail::builder()
+            .name("main")
+            .s3_bucket_name("main-123456789012-trail")
+            .build();
+        assert!(!is_own_trail(
+            &no_logs,
+            "main-123456789012-trail",
+            "/aws/cloudtrail/main"
+        ));
+    }
 }

@@ -120,6 +120,10 @@ async fn ensure_recorder(
 ) -> Result<()> {
     let config = ctx.config();
     let existing = find_recorder(&config).await?;
+    let channel = find_channel(&config).await?;
+    if let Some(r) = &existing {
+        adopt_own_unrecorded(ctx, spec, want, r, channel.as_ref(), created).await?;
+    }
     let name = match (&existing, &want.name) {
         (Some(r), Some(n)) if &r.name != n => {
             return Err(Error::Aws {
@@ -185,8 +189,8 @@ async fn ensure_recorder(
         mark(created, PART_RECORDER);
     }
 
-    // The delivery channel: adopt the region's, pointing it at a given bucket.
-    let channel = find_channel(&config).await?;
+    // The delivery channel: adopt the region's, pointing it at a given bucket. (Putting the
+    // recorder does not change it, so the answer read above still holds.)
     let (channel_name, current_bucket, current_prefix) = match &channel {
         Some((n, b, p)) => (n.clone(), b.clone(), p.clone()),
         None => (DEFAULT_RECORDER.to_string(), None, None),
@@ -239,6 +243,52 @@ async fn ensure_recorder(
                     e,
                 )
             })?;
+    }
+    Ok(())
+}
+
+/// A recorder this resource made in a run that never recorded it (an apply killed between
+/// PutConfigurationRecorder and the end of the create) is taken over as created here, so the
+/// destroy removes it: it is named as this resource names its recorder and has no delivery
+/// channel yet, or one into this resource's own bucket. Its channel, that bucket and the
+/// service-linked role it uses are taken over with it. Anyone else's recorder stays adopted-only.
+async fn adopt_own_unrecorded(
+    ctx: &Ctx,
+    spec: &Spec,
+    want: &RecorderSpec,
+    recorder: &super::finders::FoundRecorder,
+    channel: Option<&(String, Option<String>, Option<String>)>,
+    created: &mut Vec<String>,
+) -> Result<()> {
+    if created.iter().any(|p| p == PART_RECORDER) {
+        return Ok(());
+    }
+    let wanted_name = want.name.as_deref().unwrap_or(DEFAULT_RECORDER);
+    let own_bucket = want
+        .s3_bucket_name
+        .clone()
+        .unwrap_or_else(|| ctx.bucket_name(&spec.prefix));
+    let channel_is_own = match channel {
+        None => true,
+        Some((_, bucket, _)) => bucket.as_deref() == Some(own_bucket.as_str()),
+    };
+    if recorder.name != wanted_name || !channel_is_own {
+        return Ok(());
+    }
+    tracing::info!(recorder = %recorder.name, "taking over the resource's own unrecorded recorder");
+    mark(created, PART_RECORDER);
+    if channel.is_some() {
+        mark(created, PART_CHANNEL);
+        // The channel already delivers there, so the bucket step below is skipped: the
+        // resource's own delivery bucket is taken over here.
+        if want.s3_bucket_name.is_none() {
+            mark(created, PART_BUCKET);
+        }
+    }
+    if let Some((_, slr)) = find_config_slr(&ctx.iam()).await? {
+        if recorder.role_arn.as_deref() == Some(slr.as_str()) {
+            mark(created, PART_ROLE);
+        }
     }
     Ok(())
 }
