@@ -175,12 +175,21 @@ impl Resource for ConfigRulesResource {
                         (Ok(Some(v)), r) => ReadResult::partial(Some(v), r.err()),
                         (Ok(None), Err(e)) => ReadResult::partial(None, Some(e)),
                         (Ok(None), Ok(())) => ReadResult::partial(Some(empty_state(&base)), None),
-                        (Err(read_err), Err(e)) => ReadResult::partial(
-                            Some(empty_state(&base)),
-                            Some(Error::Internal(format!(
-                                "{e}; then reading back failed: {read_err}"
-                            ))),
-                        ),
+                        (Err(read_err), Err(e)) => {
+                            // The create's own error is the one to act on; the failed
+                            // read-back only means the recorded parts may be incomplete,
+                            // which the next refresh corrects.
+                            let mut r = ReadResult::partial(Some(empty_state(&base)), Some(e));
+                            r.diags.push(Diag::warning(
+                                "Reading back the AWS Config rules after the failed create also failed",
+                                format!(
+                                    "{}. The state records the parts known to be created; the next plan refreshes it.",
+                                    read_err.to_diag().summary
+                                ),
+                                None,
+                            ));
+                            r
+                        }
                         (Err(read_err), Ok(())) => {
                             ReadResult::partial(Some(empty_state(&base)), Some(read_err))
                         }
