@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use tonic::Request;
 
 use common::plugin_client::{describe, Launch};
@@ -137,6 +136,25 @@ async fn bounded<T>(
 
 /// Sends `args` (one per parameter for a function, else one value) to every RPC that
 /// decodes a value of `t`, and checks each answer.
+/// ValidateDataResourceConfig of `secbaseline_assessment` with `config`: its diagnostics.
+fn validate_assessment(config: &Value) -> Result<Vec<pb::Diagnostic>, TestCaseError> {
+    let ty = registry().data_sources["secbaseline_assessment"]
+        .schema()
+        .ty();
+    let request = pb::validate_data_resource_config::Request {
+        type_name: "secbaseline_assessment".into(),
+        config: dv(&config.to_msgpack(&ty)),
+    };
+    let p = rpc();
+    let answer = runtime().block_on(bounded(
+        "ValidateDataResourceConfig",
+        p.validate_data_resource_config(Request::new(request)),
+    ))?;
+    answer
+        .map(|r| r.into_inner().diagnostics)
+        .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))
+}
+
 async fn exercise(p: &ProviderRpc, t: &Target, args: &[Vec<u8>]) -> Result<(), TestCaseError> {
     let one = args.first().cloned().unwrap_or_default();
     match t {
@@ -498,21 +516,7 @@ fn args_from(t: &Target, values: Vec<Vec<u8>>, arity_off: bool) -> Vec<Vec<u8>> 
     values.into_iter().cycle().take(n.max(1)).collect()
 }
 
-/// 256 cases per property (seconds in CI); `PROPTEST_CASES=N` runs more, e.g. locally.
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(256);
-    Config {
-        cases,
-        ..Config::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
-
     /// Arbitrary bytes as every kind of value.
     #[test]
     fn arbitrary_bytes_get_an_answer(target in arb_target(), bytes in prop::collection::vec(any::<u8>(), 0..96), arity_off in any::<bool>(), extra in 0..3usize) {
@@ -567,8 +571,6 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config())]
-
     /// The provider block with arbitrary strings in every string argument and a real role
     /// ARN, so the nested checks (duration, session name, external ID, endpoints) run: every
     /// error lands on an argument that was given, and validation never panics.
@@ -614,8 +616,6 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config())]
-
     /// `parameters` with real and made-up keys and odd values: exactly the keys whose value
     /// is bad get a diagnostic, each on `parameters["<that key>"]`.
     #[test]
@@ -642,30 +642,16 @@ proptest! {
             "parameters",
             Value::Map(pairs.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()),
         )]);
-        let ty = registry().data_sources["secbaseline_assessment"].schema().ty();
-        let rt = runtime();
-        let p = rpc();
-        let r = rt
-            .block_on(bounded("ValidateDataResourceConfig", p.validate_data_resource_config(Request::new(
-                pb::validate_data_resource_config::Request {
-                    type_name: "secbaseline_assessment".into(),
-                    config: dv(&config.to_msgpack(&ty)),
-                },
-            ))))?
-            .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
-        let got: Vec<String> = r
-            .get_ref()
-            .diagnostics
+        let diags = validate_assessment(&config)?;
+        let got: Vec<String> = diags
             .iter()
             .map(|d| common::plugin_client::path_string(d.attribute.as_ref()))
             .collect();
-        prop_assert_eq!(got, bad, "{}", describe(&r.get_ref().diagnostics));
+        prop_assert_eq!(got, bad, "{}", describe(&diags));
     }
 }
 
 proptest! {
-    #![proptest_config(config())]
-
     /// Selection lists with real and made-up entries: exactly the made-up ones get a
     /// diagnostic, each on its own element (`controls[2]`).
     #[test]
@@ -697,25 +683,13 @@ proptest! {
             .map(|(i, _)| format!("{attr}[{i}]"))
             .collect();
         let config = Value::object([(attr, Value::string_list(entries.iter().cloned()))]);
-        let ty = registry().data_sources["secbaseline_assessment"].schema().ty();
-        let rt = runtime();
-        let p = rpc();
-        let r = rt
-            .block_on(bounded("ValidateDataResourceConfig", p.validate_data_resource_config(Request::new(
-                pb::validate_data_resource_config::Request {
-                    type_name: "secbaseline_assessment".into(),
-                    config: dv(&config.to_msgpack(&ty)),
-                },
-            ))))?
-            .map_err(|s| TestCaseError::fail(format!("gRPC status {s}")))?;
-        let got: Vec<String> = r
-            .get_ref()
-            .diagnostics
+        let diags = validate_assessment(&config)?;
+        let got: Vec<String> = diags
             .iter()
             .filter(|d| d.summary != "No control selected")
             .map(|d| common::plugin_client::path_string(d.attribute.as_ref()))
             .collect();
-        prop_assert_eq!(got, bad, "{}", describe(&r.get_ref().diagnostics));
+        prop_assert_eq!(got, bad, "{}", describe(&diags));
     }
 }
 

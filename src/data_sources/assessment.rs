@@ -80,33 +80,10 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     let exclude = string_list(config, "exclude_controls");
     let frameworks = string_list(config, "frameworks");
     let mut selection = Selection::default();
-    // Each element is checked on its own so the diagnostic lands on it (`controls[2]`).
-    for name in ["services", "controls", "exclude_controls", "frameworks"] {
-        for (i, item) in config
-            .get(name)
-            .as_list()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let Some(item) = item.as_str() else { continue };
-            let one = [item.to_string()];
-            let empty: [String; 0] = [];
-            let parsed = match name {
-                "services" => Selection::parse(&one, &empty, &empty, &empty),
-                "controls" => Selection::parse(&empty, &one, &empty, &empty),
-                "exclude_controls" => Selection::parse(&empty, &empty, &one, &empty),
-                _ => Selection::parse(&empty, &empty, &empty, &one),
-            };
-            if let Err(e) = parsed {
-                errors.push(Diag::error(
-                    format!("Invalid {name}"),
-                    e.to_string(),
-                    Some(AttrPath::of(name).index(i as i64)),
-                ));
-            }
-        }
-    }
+    errors.extend(super::selection_element_errors(
+        config,
+        &["services", "controls", "exclude_controls", "frameworks"],
+    ));
     if errors.is_empty() {
         match Selection::parse(&services, &controls, &exclude, &frameworks) {
             Ok(s) => selection = s,

@@ -3,7 +3,7 @@
 use secbaseline_engine::assessment::Selection;
 use secbaseline_engine::rules::Rule;
 
-use crate::diag::{AttrPath, Diag};
+use crate::diag::Diag;
 use crate::framework::{BoxFut, DataSource, ProviderState, ReadResult};
 use crate::schema::{Attribute, Block};
 use crate::value::{Ty, Value};
@@ -27,32 +27,7 @@ fn selection(config: &Value) -> Result<Selection, Vec<Diag>> {
     let services = config.get("services").strings();
     let frameworks = config.get("frameworks").strings();
     let none: Vec<String> = Vec::new();
-    let mut errors = Vec::new();
-    // Each element on its own, so the diagnostic lands on it (`services[1]`).
-    for name in ["services", "frameworks"] {
-        for (i, item) in config
-            .get(name)
-            .as_list()
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let Some(item) = item.as_str() else { continue };
-            let one = vec![item.to_string()];
-            let parsed = if name == "services" {
-                Selection::parse(&one, &none, &none, &none)
-            } else {
-                Selection::parse(&none, &none, &none, &one)
-            };
-            if let Err(e) = parsed {
-                errors.push(Diag::error(
-                    format!("Invalid {name}"),
-                    e.to_string(),
-                    Some(AttrPath::of(name).index(i as i64)),
-                ));
-            }
-        }
-    }
+    let errors = super::selection_element_errors(config, &["services", "frameworks"]);
     if !errors.is_empty() {
         return Err(errors);
     }

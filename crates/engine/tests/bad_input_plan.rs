@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use serde_json::{json, Value};
 
 use secbaseline_engine::assessment::{self, Request};
@@ -196,21 +195,7 @@ fn apply(doc: &mut Value, at: &str, m: &Mutation) {
     }
 }
 
-/// 256 cases per property (seconds in CI); `PROPTEST_CASES=N` runs more, e.g. locally.
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(256);
-    Config {
-        cases,
-        ..Config::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
-
     /// Any text at all.
     #[test]
     fn any_text_is_a_plan_or_a_typed_error(text in any::<String>()) {

@@ -4,7 +4,6 @@
 //! policy fail.
 
 use proptest::prelude::*;
-use proptest::test_runner::Config;
 use serde_json::{json, Value};
 
 use secbaseline_engine::facts::{
@@ -202,21 +201,7 @@ fn run_catalogue(facts: &Facts) -> Vec<Finding> {
         .collect()
 }
 
-/// 256 cases per property (seconds in CI); `PROPTEST_CASES=N` runs more, e.g. locally.
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(256);
-    Config {
-        cases,
-        ..Config::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
-
     /// Any text: a model or a typed error, plain and percent-encoded alike.
     #[test]
     fn any_text_parses_or_errs(text in any::<String>()) {
