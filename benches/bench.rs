@@ -16,8 +16,9 @@
 //! `/tmp/prowler-venv/bin/prowler`, then `prowler` on the PATH; install it with
 //! `python3 -m venv /tmp/prowler-venv && /tmp/prowler-venv/bin/pip install prowler`.
 //! Without it those sections print the provider's figures only. Measured here: `assessment`
-//! 0.61 s / 45 MiB / 192 calls against Prowler's 62.5 s / 478 MiB / 598 calls (≈100×);
-//! `iam` 0.46 s / 62 MiB / 10 calls against 249 s / 677 MiB / 5,411 calls (≈500×); details in
+//! 0.57–0.61 s / 45 MiB / 192 calls against Prowler's 49–63 s / 480–495 MiB / 598 calls
+//! (80–100×); `iam` 0.37–0.46 s / 62 MiB / 10 calls against 239–249 s / 677 MiB / 5,411 calls
+//! (550–650×); details in
 //! `live/assessment.rs`, `live/iam.rs` and the README.
 
 mod live;

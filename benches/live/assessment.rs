@@ -4,9 +4,9 @@
 //!
 //! Measured on the loaded 2-core development machine (moto behind the counting proxy, Prowler
 //! 5.46.0, `--aws-retries-max-attempts 1`; the provider with `max_retries = 0`): secbaseline
-//! 0.61 s wall (median of 5 fresh processes), 45 MiB peak, 192 AWS calls, 1,536 findings;
-//! Prowler 62.5 s, 478 MiB, 598 calls, 1,130 findings, exit 0 — about 100x faster, 10x less
-//! memory, 3x fewer calls.
+//! 0.57–0.61 s wall (median of 5 fresh processes), 45 MiB peak, 192 AWS calls, 1,536
+//! findings; Prowler 49–63 s, 480–495 MiB, 598 calls, 1,130 findings, exit 0 — 80–100x faster,
+//! 11x less memory, 3x fewer calls.
 
 use super::common::{
     by_status, compare_with_prowler, count_findings, provider_runs, seed, CountingProxy,

@@ -1,11 +1,11 @@
 //! `iam` section (issue #4): the live IAM + STS assessment of a large seeded account against
 //! `prowler aws --service iam` on the same emulator state.
 //!
-//! Measured on the loaded 2-core development machine: secbaseline 0.46 s wall (median of 5
+//! Measured on the loaded 2-core development machine: secbaseline 0.37–0.46 s wall (median of 5
 //! fresh processes), 62 MiB peak, 10 AWS calls (moto answers GetAccountAuthorizationDetails in
-//! one page; AWS pages it by ~100 entities, ~11 pages here), 4,315 findings; Prowler 249 s,
-//! 677 MiB, 5,411 calls (per-user and per-role calls), 7,982 findings, exit 0 — about 500x
-//! faster, 11x less memory, 500x fewer calls.
+//! one page; AWS pages it by ~100 entities, ~11 pages here), 4,315 findings; Prowler 239–249 s,
+//! 677 MiB, 5,411 calls (per-user and per-role calls), 7,982 findings, exit 0 — 550–650x
+//! faster, 11x less memory, 540x fewer calls.
 
 use super::common::{
     by_status, compare_with_prowler, count_findings, provider_runs, seed, CountingProxy,
