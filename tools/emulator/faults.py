@@ -168,10 +168,17 @@ def make_handler(state, upstream):
     return Handler
 
 
-class QuietServer(ThreadingHTTPServer):
-    """Clients that hang up mid-answer (a killed Terraform, an SDK timeout) are normal here."""
+class ProxyServer(ThreadingHTTPServer):
+    """Threads per connection, a deep listen backlog, quiet about clients that hang up."""
+
+    # socketserver's default listen backlog is 5: a client opening many connections at once
+    # (Prowler's thread pools, the provider's fan-out) would see dropped SYNs and 1 s
+    # retransmits, which the benchmark would then charge to that client.
+    request_queue_size = 128
+    daemon_threads = True
 
     def handle_error(self, request, client_address):
+        # Clients that hang up mid-answer (a killed Terraform, an SDK timeout) are normal here.
         if isinstance(sys.exc_info()[1], ConnectionError):
             return
         super().handle_error(request, client_address)
@@ -185,8 +192,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     state = State(args.rate, args.seed)
-    server = QuietServer(("127.0.0.1", args.port), make_handler(state, args.upstream))
-    server.daemon_threads = True
+    server = ProxyServer(("127.0.0.1", args.port), make_handler(state, args.upstream))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"READY http://127.0.0.1:{server.server_address[1]}", flush=True)
     # Live as long as the parent keeps our stdin open.
