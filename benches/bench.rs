@@ -28,6 +28,10 @@ mod plan_eval;
 #[allow(dead_code)]
 mod emulator;
 
+#[path = "../tests/common/faults.rs"]
+#[allow(dead_code)]
+mod faults;
+
 #[path = "../tests/common/plugin_client.rs"]
 #[allow(dead_code)]
 mod plugin_client;

@@ -5,13 +5,12 @@
 //! provider and of Prowler are counted by the same code, at the same place.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::emulator::{self, Emulator};
+use crate::faults::FaultProxy;
 use crate::plugin_client::{
     data_source_config, decode, describe, errors, provider_config, Launch, Plugin,
 };
@@ -40,80 +39,23 @@ pub fn seed(emu: &Emulator, constants: &[(&str, String)], script: &str) -> serde
 // The counting proxy
 // ---------------------------------------------------------------------------------------------
 
-/// `faults.py` at rate 0 in front of the emulator: forwards everything and counts requests.
-pub struct CountingProxy {
-    child: Child,
-    /// Held open: the proxy exits when its stdin closes.
-    _stdin: Option<ChildStdin>,
-    endpoint: String,
-    port: u16,
-}
+/// `faults.py` at rate 0 in front of the emulator (the tests' [`FaultProxy`]): forwards
+/// everything and counts requests.
+pub struct CountingProxy(FaultProxy);
 
 impl CountingProxy {
     pub fn start(emu: &Emulator) -> CountingProxy {
-        let script = emulator::repo_root().join("tools/emulator/faults.py");
-        let mut child = Command::new(emulator::venv_python())
-            .arg(&script)
-            .args(["--upstream", emu.endpoint(), "--rate", "0"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", script.display()));
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().expect("proxy stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("reading the proxy's READY line");
-        let endpoint = line
-            .trim()
-            .strip_prefix("READY ")
-            .unwrap_or_else(|| panic!("unexpected first line from faults.py: {line:?}"))
-            .to_string();
-        let port = endpoint
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {endpoint:?}"));
-        CountingProxy {
-            child,
-            _stdin: stdin,
-            endpoint,
-            port,
-        }
+        CountingProxy(FaultProxy::start(emu, 0.0, 1))
     }
 
     /// `http://127.0.0.1:PORT`: what `AWS_ENDPOINT_URL` points at.
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        self.0.endpoint()
     }
 
     /// Requests forwarded so far.
     pub fn requests(&self) -> u64 {
-        let mut stream =
-            TcpStream::connect(("127.0.0.1", self.port)).expect("connecting to the proxy");
-        stream
-            .write_all(b"GET /_faults/stats HTTP/1.1\r\nHost: proxy\r\nConnection: close\r\n\r\n")
-            .expect("asking the proxy for its stats");
-        let mut raw = Vec::new();
-        stream
-            .read_to_end(&mut raw)
-            .expect("reading the proxy's stats");
-        let (status, body) =
-            emulator::parse_http_response(&raw).expect("a well-formed stats reply");
-        assert_eq!(status, 200, "proxy stats: {body}");
-        let stats: serde_json::Value = serde_json::from_str(&body).expect("stats are JSON");
-        stats["requests"]
-            .as_u64()
-            .expect("stats.requests is a number")
-    }
-}
-
-impl Drop for CountingProxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.0.stats().requests
     }
 }
 
