@@ -22,8 +22,11 @@ fn identity_rules() -> [(&'static str, &'static dyn Rule); 6] {
             "apigateway_iam_least_privilege",
             &apigateway::IamLeastPrivilege,
         ),
-        ("pinpoint_iam_least_privilege", &pinpoint::IamLeastPrivilege),
-        ("lex_iam_least_privilege", &lex::IamLeastPrivilege),
+        (
+            "pinpoint_iam_least_privilege",
+            &pinpoint::IAM_LEAST_PRIVILEGE,
+        ),
+        ("lex_iam_least_privilege", &lex::IAM_LEAST_PRIVILEGE),
     ]
 }
 

@@ -10,6 +10,7 @@ pub mod logging;
 mod meta;
 pub mod pinpoint;
 mod policies;
+pub mod service_account;
 pub mod sts;
 mod support;
 #[cfg(test)]
@@ -61,14 +62,14 @@ pub fn catalogue() -> &'static [&'static dyn Rule] {
         &sts::ServiceConfusedDeputy,
         &sts::NoAssumeAnyRole,
         &pinpoint::EventStream,
-        &pinpoint::IamLeastPrivilege,
-        &pinpoint::Cloudtrail,
-        &pinpoint::ConfigRecording,
+        &pinpoint::IAM_LEAST_PRIVILEGE,
+        &pinpoint::CLOUDTRAIL,
+        &pinpoint::CONFIG_RECORDING,
         &lex::ConversationLogs,
         &lex::ConversationLogsEncrypted,
-        &lex::IamLeastPrivilege,
-        &lex::Cloudtrail,
-        &lex::ConfigRecording,
+        &lex::IAM_LEAST_PRIVILEGE,
+        &lex::CLOUDTRAIL,
+        &lex::CONFIG_RECORDING,
         &logging::MultiRegion,
         &logging::KmsEncryption,
         &logging::LogFileValidation,

@@ -1,21 +1,15 @@
 //! Lex's account-level controls: IAM scope, CloudTrail and Config recording where bots exist.
 
-use crate::facts::{Facts, Source};
-use crate::finding::Finding;
-use crate::params::Params;
+use crate::facts::Source;
 use crate::rules::lex::BOTS;
-use crate::rules::logging::{multi_region_trail_if_present, records_types_where_present};
-use crate::rules::policies::service_wildcards;
-use crate::rules::support::Out;
-use crate::rules::{Meta, Rule};
+use crate::rules::service_account::{LeastPrivilege, RecordedWherePresent, TrailWherePresent};
+use crate::rules::Meta;
 use crate::service::Service;
 use crate::severity::Severity;
 
 /// `lex_iam_least_privilege`.
-pub struct IamLeastPrivilege;
-
-impl IamLeastPrivilege {
-    const META: Meta = Meta {
+pub static IAM_LEAST_PRIVILEGE: LeastPrivilege = LeastPrivilege {
+    meta: Meta {
         id: "lex_iam_least_privilege",
         title: "No customer policy allows lex:* on every resource",
         service: Service::Lex,
@@ -26,26 +20,13 @@ impl IamLeastPrivilege {
             …:bot-alias/<bot-id>/<alias-id>).",
         remediated_by: None,
         sources: &[Source::Iam],
-    };
-}
-
-impl Rule for IamLeastPrivilege {
-    fn meta(&self) -> &Meta {
-        &Self::META
-    }
-
-    fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
-        let mut out = Out::new(self.meta(), facts);
-        service_wildcards(&mut out, &["lex"]);
-        out.finish()
-    }
-}
+    },
+    action_prefixes: &["lex"],
+};
 
 /// `lex_cloudtrail`.
-pub struct Cloudtrail;
-
-impl Cloudtrail {
-    const META: Meta = Meta {
+pub static CLOUDTRAIL: TrailWherePresent = TrailWherePresent {
+    meta: Meta {
         id: "lex_cloudtrail",
         title: "A logging multi-region trail records Lex management events",
         service: Service::Lex,
@@ -55,26 +36,13 @@ impl Cloudtrail {
             management events — secbaseline_cloudtrail does this.",
         remediated_by: Some("secbaseline_cloudtrail"),
         sources: &[Source::Lex, Source::CloudTrail],
-    };
-}
-
-impl Rule for Cloudtrail {
-    fn meta(&self) -> &Meta {
-        &Self::META
-    }
-
-    fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
-        let mut out = Out::new(self.meta(), facts);
-        multi_region_trail_if_present(&mut out, &BOTS);
-        out.finish()
-    }
-}
+    },
+    resources: &BOTS,
+};
 
 /// `lex_config_recording`.
-pub struct ConfigRecording;
-
-impl ConfigRecording {
-    const META: Meta = Meta {
+pub static CONFIG_RECORDING: RecordedWherePresent = RecordedWherePresent {
+    meta: Meta {
         id: "lex_config_recording",
         title: "AWS Config records Lex bots and bot aliases",
         service: Service::Lex,
@@ -85,25 +53,15 @@ impl ConfigRecording {
             secbaseline_config_rules does this.",
         remediated_by: Some("secbaseline_config_rules"),
         sources: &[Source::Lex, Source::Config],
-    };
-}
-
-impl Rule for ConfigRecording {
-    fn meta(&self) -> &Meta {
-        &Self::META
-    }
-
-    fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
-        let mut out = Out::new(self.meta(), facts);
-        records_types_where_present(&mut out, &BOTS, Service::Lex.config_resource_types(), "Lex");
-        out.finish()
-    }
-}
+    },
+    resources: &BOTS,
+    service_name: "Lex",
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{CloudTrailFacts, Collected, ConfigFacts, Recorder, RecordingGroup};
+    use crate::facts::{CloudTrailFacts, Collected, ConfigFacts, Facts, Recorder, RecordingGroup};
     use crate::finding::Status;
     use crate::rules::lex::fixtures::{bots, no_bots};
     use crate::rules::logging::fixtures::good_trail;
@@ -114,25 +72,25 @@ mod tests {
         let wide = r#"{"Statement":[{"Effect":"Allow","Action":["lex:*"],"Resource":["*"]}]}"#;
         let read = r#"{"Statement":[{"Effect":"Allow","Action":["lex:Describe*","lex:List*"],"Resource":"*"}]}"#;
         let f = only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.policies = vec![customer_policy("bots", wide)]),
             Status::Fail,
         );
         assert!(f.message.contains("lex:*"), "{}", f.message);
         only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.policies = vec![customer_policy("bots", read)]),
             Status::Pass,
         );
-        only(&IamLeastPrivilege, &iam(|_| {}), Status::NotApplicable);
-        only(&IamLeastPrivilege, &iam_denied(), Status::Error);
+        only(&IAM_LEAST_PRIVILEGE, &iam(|_| {}), Status::NotApplicable);
+        only(&IAM_LEAST_PRIVILEGE, &iam_denied(), Status::Error);
     }
 
     #[test]
     fn admin_policies_are_left_to_iam_policy_no_admin_and_say_so() {
         let admin = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
         let f = only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.policies = vec![customer_policy("admin", admin)]),
             Status::Pass,
         );
@@ -143,7 +101,7 @@ mod tests {
         );
         let read = r#"{"Statement":[{"Effect":"Allow","Action":"lex:List*","Resource":"*"}]}"#;
         let f = only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.policies = vec![customer_policy("read", read)]),
             Status::Pass,
         );
@@ -179,14 +137,14 @@ mod tests {
 
     #[test]
     fn cloudtrail_where_bots_exist() {
-        only(&Cloudtrail, &with_logging(bots(vec![]), true), Status::Pass);
+        only(&CLOUDTRAIL, &with_logging(bots(vec![]), true), Status::Pass);
         only(
-            &Cloudtrail,
+            &CLOUDTRAIL,
             &with_logging(bots(vec![]), false),
             Status::Fail,
         );
         only(
-            &Cloudtrail,
+            &CLOUDTRAIL,
             &with_logging(no_bots(), false),
             Status::NotApplicable,
         );
@@ -195,19 +153,19 @@ mod tests {
     #[test]
     fn config_recording_where_bots_exist() {
         only(
-            &ConfigRecording,
+            &CONFIG_RECORDING,
             &with_logging(bots(vec![]), true),
             Status::Pass,
         );
         let f = only(
-            &ConfigRecording,
+            &CONFIG_RECORDING,
             &with_logging(bots(vec![]), false),
             Status::Fail,
         );
         assert!(f.message.contains("AWS::Lex::BotAlias"), "{}", f.message);
         assert!(!f.message.contains("AWS::Lex::Bot,"), "{}", f.message);
         only(
-            &ConfigRecording,
+            &CONFIG_RECORDING,
             &with_logging(no_bots(), false),
             Status::NotApplicable,
         );

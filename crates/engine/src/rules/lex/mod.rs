@@ -3,7 +3,7 @@
 mod account;
 mod conversation_logs;
 
-pub use account::{Cloudtrail, ConfigRecording, IamLeastPrivilege};
+pub use account::{CLOUDTRAIL, CONFIG_RECORDING, IAM_LEAST_PRIVILEGE};
 pub use conversation_logs::{ConversationLogs, ConversationLogsEncrypted};
 
 use crate::facts::{BotAlias, LexBot, LexFacts};

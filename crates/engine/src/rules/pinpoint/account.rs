@@ -1,22 +1,16 @@
 //! Pinpoint's account-level controls: IAM scope, CloudTrail and Config recording where apps
 //! exist.
 
-use crate::facts::{Facts, Source};
-use crate::finding::Finding;
-use crate::params::Params;
-use crate::rules::logging::{multi_region_trail_if_present, records_types_where_present};
+use crate::facts::Source;
 use crate::rules::pinpoint::APPS;
-use crate::rules::policies::service_wildcards;
-use crate::rules::support::Out;
-use crate::rules::{Meta, Rule};
+use crate::rules::service_account::{LeastPrivilege, RecordedWherePresent, TrailWherePresent};
+use crate::rules::Meta;
 use crate::service::Service;
 use crate::severity::Severity;
 
 /// `pinpoint_iam_least_privilege`.
-pub struct IamLeastPrivilege;
-
-impl IamLeastPrivilege {
-    const META: Meta = Meta {
+pub static IAM_LEAST_PRIVILEGE: LeastPrivilege = LeastPrivilege {
+    meta: Meta {
         id: "pinpoint_iam_least_privilege",
         title: "No customer policy allows mobiletargeting:* on every resource",
         service: Service::Pinpoint,
@@ -27,26 +21,13 @@ impl IamLeastPrivilege {
             (arn:aws:mobiletargeting:<region>:<account>:apps/<app-id>*).",
         remediated_by: None,
         sources: &[Source::Iam],
-    };
-}
-
-impl Rule for IamLeastPrivilege {
-    fn meta(&self) -> &Meta {
-        &Self::META
-    }
-
-    fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
-        let mut out = Out::new(self.meta(), facts);
-        service_wildcards(&mut out, &["mobiletargeting"]);
-        out.finish()
-    }
-}
+    },
+    action_prefixes: &["mobiletargeting"],
+};
 
 /// `pinpoint_cloudtrail`.
-pub struct Cloudtrail;
-
-impl Cloudtrail {
-    const META: Meta = Meta {
+pub static CLOUDTRAIL: TrailWherePresent = TrailWherePresent {
+    meta: Meta {
         id: "pinpoint_cloudtrail",
         title: "A logging multi-region trail records Pinpoint management events",
         service: Service::Pinpoint,
@@ -56,26 +37,13 @@ impl Cloudtrail {
             management events — secbaseline_cloudtrail does this.",
         remediated_by: Some("secbaseline_cloudtrail"),
         sources: &[Source::Pinpoint, Source::CloudTrail],
-    };
-}
-
-impl Rule for Cloudtrail {
-    fn meta(&self) -> &Meta {
-        &Self::META
-    }
-
-    fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
-        let mut out = Out::new(self.meta(), facts);
-        multi_region_trail_if_present(&mut out, &APPS);
-        out.finish()
-    }
-}
+    },
+    resources: &APPS,
+};
 
 /// `pinpoint_config_recording`.
-pub struct ConfigRecording;
-
-impl ConfigRecording {
-    const META: Meta = Meta {
+pub static CONFIG_RECORDING: RecordedWherePresent = RecordedWherePresent {
+    meta: Meta {
         id: "pinpoint_config_recording",
         title: "AWS Config records Pinpoint apps",
         service: Service::Pinpoint,
@@ -85,31 +53,17 @@ impl ConfigRecording {
             AWS::Pinpoint::App (or all supported types) — secbaseline_config_rules does this.",
         remediated_by: Some("secbaseline_config_rules"),
         sources: &[Source::Pinpoint, Source::Config],
-    };
-}
-
-impl Rule for ConfigRecording {
-    fn meta(&self) -> &Meta {
-        &Self::META
-    }
-
-    fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
-        let mut out = Out::new(self.meta(), facts);
-        records_types_where_present(
-            &mut out,
-            &APPS,
-            Service::Pinpoint.config_resource_types(),
-            "Pinpoint",
-        );
-        out.finish()
-    }
-}
+    },
+    resources: &APPS,
+    service_name: "Pinpoint",
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::facts::{
-        CloudTrailFacts, Collected, ConfigFacts, Known, PinpointFacts, Recorder, RecordingGroup,
+        CloudTrailFacts, Collected, ConfigFacts, Facts, Known, PinpointFacts, Recorder,
+        RecordingGroup,
     };
     use crate::finding::Status;
     use crate::rules::logging::fixtures::good_trail;
@@ -125,21 +79,21 @@ mod tests {
     #[test]
     fn least_privilege_pass_and_fail() {
         let f = only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.policies = vec![customer_policy("push", WIDE)]),
             Status::Fail,
         );
         assert!(f.message.contains("mobiletargeting:*"), "{}", f.message);
         assert_eq!(f.resource_id, format!("arn:aws:iam::{ACCOUNT}:policy/push"));
         only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.policies = vec![customer_policy("push", SCOPED)]),
             Status::Pass,
         );
         let mut r = role("sender", "{}");
         r.inline_policies = vec![inline_policy("p", WIDE)];
         let f = only(
-            &IamLeastPrivilege,
+            &IAM_LEAST_PRIVILEGE,
             &iam(|i| i.roles = vec![r]),
             Status::Fail,
         );
@@ -147,7 +101,7 @@ mod tests {
             f.resource_id,
             format!("arn:aws:iam::{ACCOUNT}:role/sender/inline-policy/p")
         );
-        only(&IamLeastPrivilege, &iam_denied(), Status::Error);
+        only(&IAM_LEAST_PRIVILEGE, &iam_denied(), Status::Error);
     }
 
     fn with(apps: bool, trail: bool) -> Facts {
@@ -189,10 +143,10 @@ mod tests {
 
     #[test]
     fn cloudtrail_where_apps_exist() {
-        let f = only(&Cloudtrail, &with(true, true), Status::Pass);
+        let f = only(&CLOUDTRAIL, &with(true, true), Status::Pass);
         assert_eq!(f.region, "global");
-        only(&Cloudtrail, &with(true, false), Status::Fail);
-        let f = only(&Cloudtrail, &with(false, false), Status::NotApplicable);
+        only(&CLOUDTRAIL, &with(true, false), Status::Fail);
+        let f = only(&CLOUDTRAIL, &with(false, false), Status::NotApplicable);
         assert!(f.message.contains("No Pinpoint apps"), "{}", f.message);
     }
 
@@ -202,29 +156,33 @@ mod tests {
         if let Some(r) = facts.regions.get_mut("us-east-1") {
             r.pinpoint = Collected::failed("AccessDeniedException", "no");
         }
-        let f = only(&Cloudtrail, &facts, Status::Error);
+        let f = only(&CLOUDTRAIL, &facts, Status::Error);
         assert!(f.message.contains("AccessDeniedException"), "{}", f.message);
         if let Some(r) = facts.regions.get_mut("us-east-1") {
             r.pinpoint = Collected::NotCollected;
         }
-        only(&Cloudtrail, &facts, Status::Unknown);
+        only(&CLOUDTRAIL, &facts, Status::Unknown);
         if let Some(r) = facts.regions.get_mut("us-east-1") {
             r.pinpoint = Collected::unavailable("Pinpoint is not offered in this region");
         }
-        only(&Cloudtrail, &facts, Status::NotApplicable);
+        only(&CLOUDTRAIL, &facts, Status::NotApplicable);
     }
 
     #[test]
     fn config_recording_where_apps_exist() {
-        let f = only(&ConfigRecording, &with(true, true), Status::Pass);
+        let f = only(&CONFIG_RECORDING, &with(true, true), Status::Pass);
         assert_eq!(f.region, "us-east-1");
-        let f = only(&ConfigRecording, &with(true, false), Status::Fail);
+        let f = only(&CONFIG_RECORDING, &with(true, false), Status::Fail);
         assert!(f.message.contains("AWS::Pinpoint::App"), "{}", f.message);
-        only(&ConfigRecording, &with(false, false), Status::NotApplicable);
+        only(
+            &CONFIG_RECORDING,
+            &with(false, false),
+            Status::NotApplicable,
+        );
         let mut facts = with(true, true);
         if let Some(r) = facts.regions.get_mut("us-east-1") {
             r.config = Collected::failed("AccessDeniedException", "no");
         }
-        only(&ConfigRecording, &facts, Status::Error);
+        only(&CONFIG_RECORDING, &facts, Status::Error);
     }
 }

@@ -3,7 +3,7 @@
 mod account;
 mod event_stream;
 
-pub use account::{Cloudtrail, ConfigRecording, IamLeastPrivilege};
+pub use account::{CLOUDTRAIL, CONFIG_RECORDING, IAM_LEAST_PRIVILEGE};
 pub use event_stream::EventStream;
 
 use crate::facts::PinpointApp;
