@@ -289,10 +289,9 @@ pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
         if failures.len() > 20 {
             detail.push_str(&format!("- … and {} more\n", failures.len() - 20));
         }
+        // Every remediation text names the bundle that fixes the control (a catalogue test
+        // checks it), so nothing is appended here.
         detail.push_str(&format!("\nRemediation: {}", first.remediation));
-        if let Some(bundle) = &first.remediated_by {
-            detail.push_str(&format!(" (the {bundle} resource does this)"));
-        }
         let summary = format!(
             "Control {control} failed ({}, {} resource{}): {}",
             first.severity.as_str(),

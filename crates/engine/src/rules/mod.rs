@@ -106,7 +106,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::facts::{Collected, Facts, RegionFacts};
+    use crate::facts::{Collected, Facts, RegionFacts, Source};
     use crate::finding::Status;
     use crate::rules::testkit::{params, ACCOUNT, REGION};
     use crate::severity::Severity;
@@ -376,6 +376,10 @@ mod tests {
             }
             if let Some(b) = m.remediated_by {
                 assert!(BUNDLES.contains(&b), "{id}: remediated_by {b}");
+                assert!(
+                    m.remediation.contains(b),
+                    "{id}: the remediation text names the resource that remediates it ({b})"
+                );
             }
         }
     }
@@ -445,6 +449,123 @@ mod tests {
             assert!(
                 findings.iter().all(|f| f.status == Status::Unknown),
                 "{id}: {findings:#?}"
+            );
+        }
+    }
+
+    /// A rich IAM account: users with passwords, keys and MFA, a role, groups, policies,
+    /// and every account-level credential part set.
+    fn iam_with_credentials() -> Facts {
+        use crate::facts::{
+            AccessKey, AccountSummary, AttachedPolicy, Attachment, IdentityKind, PasswordPolicy,
+            RootCredentials, ServerCertificate, VirtualMfaDevice,
+        };
+        use crate::rules::testkit::{customer_policy, iam, inline_policy, role, user};
+        use time::macros::datetime;
+        iam(|iam| {
+            let mut alice = user("alice");
+            alice.password_enabled = true.into();
+            alice.password_last_used = Some(datetime!(2025-05-01 0:00 UTC));
+            alice.mfa_devices = vec![format!("arn:aws:iam::{ACCOUNT}:mfa/alice")];
+            alice.access_keys = vec![AccessKey {
+                id: "AKIAIOSFODNN7EXAMPLE".to_string().into(),
+                created: Some(datetime!(2024-01-01 0:00 UTC)),
+                ..Default::default()
+            }];
+            alice.attached_policies = vec![AttachedPolicy {
+                name: "AWSCloudShellFullAccess".into(),
+                arn: "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"
+                    .to_string()
+                    .into(),
+            }];
+            alice.inline_policies = vec![inline_policy(
+                "all",
+                r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#,
+            )];
+            iam.users = vec![alice, user("bob")];
+            iam.roles = vec![role(
+                "ci",
+                r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"sts:AssumeRole"}}"#,
+            )];
+            let mut wide = customer_policy(
+                "wide",
+                r#"{"Statement":{"Effect":"Allow","Action":["lex:*","apigateway:*","mobiletargeting:*","sts:*"],"Resource":"*"}}"#,
+            );
+            wide.attached_to = vec![Attachment {
+                kind: IdentityKind::Role,
+                name: "ci".into(),
+            }];
+            iam.policies = vec![wide];
+            iam.account_summary = Some(AccountSummary {
+                account_mfa_enabled: true,
+                account_access_keys_present: true,
+            });
+            iam.root = Some(RootCredentials {
+                mfa_active: true,
+                access_key_1_active: true,
+                ..Default::default()
+            });
+            iam.virtual_mfa_devices = vec![VirtualMfaDevice {
+                serial_number: format!("arn:aws:iam::{ACCOUNT}:mfa/alice"),
+                user_arn: Some(format!("arn:aws:iam::{ACCOUNT}:user/alice")),
+            }];
+            iam.password_policy = Some(PasswordPolicy {
+                minimum_length: Some(14).into(),
+                ..Default::default()
+            });
+            iam.server_certificates = vec![ServerCertificate {
+                name: "old".into(),
+                expiration: Some(datetime!(2020-01-01 0:00 UTC)),
+                ..Default::default()
+            }];
+        })
+    }
+
+    /// `Source::IamPolicies` leaves the credential parts empty: a rule that declares it (and
+    /// not `Source::Iam`) must judge the same with or without them.
+    #[test]
+    fn iam_policies_rules_read_no_credential_parts() {
+        let whole = iam_with_credentials();
+        let mut policies_only = whole.clone();
+        if let Collected::Ok(iam) = &mut policies_only.iam {
+            *iam = std::mem::take(iam).without_credentials();
+        }
+        assert_ne!(whole, policies_only, "the fixture has credential parts");
+        let mut checked = 0;
+        for r in catalogue() {
+            let sources = r.meta().sources;
+            if !sources.contains(&Source::IamPolicies) || sources.contains(&Source::Iam) {
+                continue;
+            }
+            let id = r.meta().id;
+            assert_eq!(
+                r.evaluate(&whole, &params()),
+                r.evaluate(&policies_only, &params()),
+                "{id} declares IamPolicies but reads a credential part"
+            );
+            checked += 1;
+        }
+        assert!(checked >= 12, "only {checked} rules declare IamPolicies");
+    }
+
+    /// The converse, so the test above cannot pass vacuously: every rule that declares the
+    /// whole of IAM judges differently once the credential parts are gone.
+    #[test]
+    fn iam_credential_rules_see_the_credential_parts() {
+        let whole = iam_with_credentials();
+        let mut policies_only = whole.clone();
+        if let Collected::Ok(iam) = &mut policies_only.iam {
+            *iam = std::mem::take(iam).without_credentials();
+        }
+        for r in catalogue() {
+            if !r.meta().sources.contains(&Source::Iam) {
+                continue;
+            }
+            let id = r.meta().id;
+            assert_ne!(
+                r.evaluate(&whole, &params()),
+                r.evaluate(&policies_only, &params()),
+                "{id} declares the whole of IAM but reads no credential part: declare IamPolicies"
             );
         }
     }
