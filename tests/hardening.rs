@@ -89,6 +89,95 @@ fn ok(out: Output) -> Output {
     out
 }
 
+/// IAM calls that only the whole of IAM needs (credential report and account-level reads).
+const CREDENTIAL_CALLS: &[&str] = &[
+    "GenerateCredentialReport",
+    "GetCredentialReport",
+    "GetAccountSummary",
+    "GetAccountPasswordPolicy",
+    "ListVirtualMFADevices",
+    "ListServerCertificates",
+];
+
+#[test]
+fn policy_only_assessments_skip_the_credential_report_and_share_authorization_details() {
+    let emu = Emulator::start();
+    seed(&emu, "{}");
+    let proxy = FaultProxy::start(&emu, 0.0, 1);
+    let mut ws = Workspace::new(&emu, HEADER);
+    ws.set_env("AWS_ENDPOINT_URL", proxy.endpoint());
+
+    // API Gateway and STS read IAM policies only: authorization details, no credential report.
+    ws.write(
+        "main.tf",
+        &format!("{HEADER}{}", assessment("p", r#"["apigateway", "sts"]"#)),
+    );
+    ok(ws.run_bounded(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        QUICK_LIMIT,
+    ));
+    let policies_only = proxy.stats();
+    assert_eq!(
+        policies_only.calls("GetAccountAuthorizationDetails"),
+        1,
+        "{policies_only:?}"
+    );
+    for op in CREDENTIAL_CALLS {
+        assert_eq!(
+            policies_only.calls(op),
+            0,
+            "{op} for a policy-only assessment"
+        );
+    }
+    let findings = ws.output_json("p");
+    let judged: Vec<&Value> = findings
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .filter(|x| {
+                    x["control_id"] == "apigateway_iam_least_privilege" || x["service"] == "sts"
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        !judged.is_empty()
+            && judged.iter().all(|x| ["PASS", "FAIL", "NOT_APPLICABLE"]
+                .contains(&x["status"].as_str().unwrap_or_default())),
+        "policy controls are judged from the authorization details: {judged:#?}"
+    );
+
+    // With the whole of IAM asked for too, one provider process fetches the authorization
+    // details once for both assessments, and the credential parts once.
+    ws.write(
+        "main.tf",
+        &format!(
+            "{HEADER}{}{}",
+            assessment("p", r#"["apigateway", "sts"]"#),
+            assessment("i", r#"["iam"]"#)
+        ),
+    );
+    ok(ws.run_bounded(&["plan", "-input=false", "-no-color"], QUICK_LIMIT));
+    let both = proxy.stats();
+    assert_eq!(
+        both.calls("GetAccountAuthorizationDetails")
+            - policies_only.calls("GetAccountAuthorizationDetails"),
+        1,
+        "{both:?}"
+    );
+    for op in [
+        "GetCredentialReport",
+        "GetAccountSummary",
+        "GetAccountPasswordPolicy",
+    ] {
+        assert_eq!(
+            both.calls(op),
+            1,
+            "{op} once for the whole of IAM: {both:?}"
+        );
+    }
+}
+
 #[test]
 fn parallel_bundles_and_assessments_share_one_collection() {
     let emu = Emulator::start();
@@ -167,20 +256,31 @@ fn parallel_bundles_and_assessments_share_one_collection() {
         );
     }
     // The IAM findings agree wherever they appear (one cached collection behind them all).
-    let iam_of = |name: &str| -> Vec<Value> {
+    let of_service = |name: &str, service: &str| -> Vec<Value> {
         outputs[name]["value"]
             .as_array()
             .map(|f| {
                 f.iter()
-                    .filter(|x| x["service"] == "iam")
+                    .filter(|x| x["service"] == service)
                     .cloned()
                     .collect()
             })
             .unwrap_or_default()
     };
     for name in ["a2", "a3", "a7", "a8"] {
-        assert_eq!(iam_of(name), iam_of("a0"), "IAM findings of {name} and a0");
+        assert_eq!(
+            of_service(name, "iam"),
+            of_service("a0", "iam"),
+            "IAM findings of {name} and a0"
+        );
     }
+    // API Gateway alone reads IAM policies without the credential parts, and judges them as
+    // an assessment that collected the whole of IAM does.
+    assert_eq!(
+        of_service("a4", "apigateway"),
+        of_service("a3", "apigateway"),
+        "API Gateway findings with and without the whole of IAM"
+    );
     let inv = inventory(&emu);
     assert_eq!(inv["trails"].as_array().map(Vec::len), Some(3), "{inv}");
     assert_eq!(inv["alarms"].as_array().map(Vec::len), Some(42), "{inv}");

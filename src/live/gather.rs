@@ -33,12 +33,42 @@ enum SourceFacts {
 
 /// Sources collected once per account rather than per region.
 fn is_global(source: Source) -> bool {
-    matches!(source, Source::Iam | Source::S3Account)
+    matches!(
+        source,
+        Source::Iam | Source::IamPolicies | Source::S3Account
+    )
+}
+
+/// The IAM facts from their two parts, each collected once per process through `cache`:
+/// the authorization details (every IAM source needs them) and, for the whole of IAM, the
+/// credential parts. A policy-only assessment so never generates the credential report,
+/// and a later whole-IAM one in the same process reuses its authorization details.
+async fn iam_facts(
+    clients: &AwsClients,
+    cache: &CollectionCache,
+    account: &str,
+    region: &str,
+    whole: bool,
+    calls: &CallCounter,
+) -> Collected<IamFacts> {
+    use crate::live::iam::{collect_authorization, collect_credentials, facts};
+    let authorization = cache.get_or_collect(account, "global", "IamAuthorization", || {
+        collect_authorization(clients, region, calls)
+    });
+    if !whole {
+        return facts(&*authorization.await, None);
+    }
+    let credentials = cache.get_or_collect(account, "global", "IamCredentials", || {
+        collect_credentials(clients, region, calls)
+    });
+    let (authorization, credentials) = futures::join!(authorization, credentials);
+    facts(&authorization, Some(&*credentials))
 }
 
 /// Runs the collector of one source in one region.
 async fn collect_one(
     clients: &AwsClients,
+    cache: &CollectionCache,
     account: &str,
     region: &str,
     source: Source,
@@ -52,7 +82,17 @@ async fn collect_one(
         Source::ApiGatewayV2 => {
             SourceFacts::ApiGatewayV2(live::apigatewayv2::collect(clients, region, calls).await)
         }
-        Source::Iam => SourceFacts::Iam(live::iam::collect(clients, region, calls).await),
+        Source::Iam | Source::IamPolicies => SourceFacts::Iam(
+            iam_facts(
+                clients,
+                cache,
+                account,
+                region,
+                source == Source::Iam,
+                calls,
+            )
+            .await,
+        ),
         Source::AccessAnalyzer => SourceFacts::AccessAnalyzer(
             live::access_analyzer::collect(clients, region, calls).await,
         ),
@@ -118,7 +158,7 @@ pub async fn gather(
                 region.clone()
             };
             let collect = || -> crate::framework::BoxFut<'_, SourceFacts> {
-                Box::pin(collect_one(clients, account, &region, source, calls))
+                Box::pin(collect_one(clients, cache, account, &region, source, calls))
             };
             let value: Arc<SourceFacts> = cache
                 .get_or_collect(account, &key, &format!("{source:?}"), collect)

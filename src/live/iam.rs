@@ -1,4 +1,6 @@
-//! IAM collector (global): `GetAccountAuthorizationDetails`, the credential report and four account-level calls, run concurrently.
+//! IAM collector (global), in two parts: the authorization details
+//! (`GetAccountAuthorizationDetails`: identities and policies, all that policy rules read) and
+//! the credentials (the credential report and four account-level calls, run concurrently).
 //!
 //! Calls for an account with U users, R roles, G groups and P policies: one
 //! `GetAccountAuthorizationDetails` page per ~100 entities, `GenerateCredentialReport` until it
@@ -52,13 +54,44 @@ const REPORT_POLL_MAX: Duration = Duration::from_secs(2);
 /// `ListMFADevices` would name it.
 pub const NON_VIRTUAL_MFA_DEVICE: &str = "non-virtual MFA device (credential report: mfa_active)";
 
-/// Collects the account's IAM facts. IAM is global: call once, with any region (the provider's).
-pub async fn collect(
+/// What `GetAccountAuthorizationDetails` returned: identities and their policies, all that
+/// [`Source::IamPolicies`](secbaseline_engine::facts::Source::IamPolicies) needs.
+#[derive(Debug, Default)]
+pub struct Authorization(Details);
+
+/// The credential parts of the IAM facts: the credential report, the account summary, the
+/// password policy and the virtual MFA device and server certificate lists.
+#[derive(Debug, Default)]
+pub struct Credentials {
+    report: CredentialReport,
+    summary: AccountSummary,
+    password_policy: Option<PasswordPolicy>,
+    virtual_mfa_devices: Vec<VirtualMfaDevice>,
+    server_certificates: Vec<ServerCertificate>,
+}
+
+/// Collects the authorization details (one call per ~100 entities). IAM is global: call once,
+/// with any region (the provider's).
+pub async fn collect_authorization(
     clients: &AwsClients,
     region: &str,
     calls: &CallCounter,
-) -> Collected<IamFacts> {
-    match collect_facts(&clients.iam(region), calls).await {
+) -> Collected<Authorization> {
+    into_collected(
+        authorization_details(&clients.iam(region), calls)
+            .await
+            .map(Authorization),
+    )
+}
+
+/// Collects the credential parts: the credential report (generated and polled) and four
+/// account-level calls, concurrently. IAM is global: call once, with any region.
+pub async fn collect_credentials(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+) -> Collected<Credentials> {
+    match credentials(&clients.iam(region), calls).await {
         Err(e @ Error::Timeout { .. }) => {
             Collected::failed("CredentialReportTimeout", e.to_string())
         }
@@ -66,9 +99,39 @@ pub async fn collect(
     }
 }
 
-async fn collect_facts(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<IamFacts> {
-    let (details, report, summary, password_policy, mfa, certs) = tokio::try_join!(
-        authorization_details(iam, calls),
+/// Collects the whole of IAM: both parts concurrently. (An assessment collects the parts
+/// through the collection cache instead, so that they are shared; see `live::gather`.)
+pub async fn collect(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+) -> Collected<IamFacts> {
+    let (authorization, credentials) = tokio::join!(
+        collect_authorization(clients, region, calls),
+        collect_credentials(clients, region, calls),
+    );
+    facts(&authorization, Some(&credentials))
+}
+
+/// The IAM facts from the authorization details and, for the whole of IAM, the credential
+/// parts; without them the facts are what `IamFacts::without_credentials` describes. A
+/// part that was not collected makes the facts not collected, with its error.
+pub fn facts(
+    authorization: &Collected<Authorization>,
+    credentials: Option<&Collected<Credentials>>,
+) -> Collected<IamFacts> {
+    let Collected::Ok(Authorization(details)) = authorization else {
+        return authorization.as_ref().map(|_| IamFacts::default());
+    };
+    match credentials {
+        None => Collected::Ok(assemble(details, None)),
+        Some(Collected::Ok(c)) => Collected::Ok(assemble(details, Some(c))),
+        Some(other) => other.as_ref().map(|_| IamFacts::default()),
+    }
+}
+
+async fn credentials(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<Credentials> {
+    let (report, summary, password_policy, virtual_mfa_devices, server_certificates) = tokio::try_join!(
         credential_report(iam, calls),
         account_summary(iam, calls),
         password_policy(iam, calls),
@@ -81,14 +144,13 @@ async fn collect_facts(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result
         code: "InvalidCredentialReport".into(),
         message: detail,
     })?;
-    Ok(assemble(
-        details,
+    Ok(Credentials {
         report,
         summary,
         password_policy,
-        mfa,
-        certs,
-    ))
+        virtual_mfa_devices,
+        server_certificates,
+    })
 }
 
 /// The raw pages of `GetAccountAuthorizationDetails`, concatenated.
@@ -283,18 +345,20 @@ async fn server_certificates(
     Ok(certs)
 }
 
-/// Builds the facts from what the calls returned. Pure, so the joins are unit-tested.
-fn assemble(
-    details: Details,
-    report: CredentialReport,
-    summary: AccountSummary,
-    password_policy: Option<PasswordPolicy>,
-    virtual_mfa_devices: Vec<VirtualMfaDevice>,
-    server_certificates: Vec<ServerCertificate>,
-) -> IamFacts {
+/// Builds the facts from what the calls returned (`credentials`: `None` when only the
+/// authorization details were collected). Pure, so the joins are unit-tested.
+fn assemble(details: &Details, credentials: Option<&Credentials>) -> IamFacts {
+    let no_credentials = Credentials::default();
+    let Credentials {
+        report,
+        summary,
+        password_policy,
+        virtual_mfa_devices,
+        server_certificates,
+    } = credentials.unwrap_or(&no_credentials);
     // Virtual devices by the ARN of the user they are assigned to.
     let mut virtual_by_user: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for device in &virtual_mfa_devices {
+    for device in virtual_mfa_devices {
         if let Some(arn) = &device.user_arn {
             virtual_by_user
                 .entry(arn.as_str())
@@ -467,11 +531,11 @@ fn assemble(
         groups,
         roles,
         policies,
-        account_summary: Some(summary),
-        root: report.root,
-        virtual_mfa_devices,
-        password_policy,
-        server_certificates,
+        account_summary: credentials.map(|_| summary.clone()),
+        root: report.root.clone(),
+        virtual_mfa_devices: virtual_mfa_devices.clone(),
+        password_policy: password_policy.clone(),
+        server_certificates: server_certificates.clone(),
     }
 }
 
@@ -757,14 +821,7 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
                 .build()],
             ..Default::default()
         };
-        let facts = assemble(
-            details,
-            CredentialReport::default(),
-            AccountSummary::default(),
-            None,
-            vec![],
-            vec![],
-        );
+        let facts = assemble(&details, Some(&Credentials::default()));
         let role = &facts.roles[0];
         assert_eq!(
             role.trust_policy,
@@ -774,6 +831,60 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
             role.inline_policies[0].document,
             Known::Known("%E2%28%A1".to_string()),
             "not UTF-8 once decoded: kept as sent"
+        );
+    }
+
+    /// Authorization details alone give exactly the whole facts without their credential
+    /// parts: what rules declaring `Source::IamPolicies` are checked against.
+    #[test]
+    fn authorization_alone_is_the_whole_without_credentials() -> std::result::Result<(), String> {
+        let details = Details {
+            users: ["alice", "bob"]
+                .iter()
+                .map(|n| {
+                    UserDetail::builder()
+                        .user_name(*n)
+                        .arn(format!("arn:aws:iam::123456789012:user/{n}"))
+                        .create_date(aws_smithy_types::DateTime::from_secs(1_675_000_000))
+                        .build()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let credentials = Credentials {
+            report: parse_credential_report(REPORT)?,
+            summary: AccountSummary {
+                account_mfa_enabled: true,
+                account_access_keys_present: true,
+            },
+            password_policy: Some(PasswordPolicy::default()),
+            virtual_mfa_devices: vec![VirtualMfaDevice {
+                serial_number: "arn:aws:iam::123456789012:mfa/alice".into(),
+                user_arn: Some("arn:aws:iam::123456789012:user/alice".into()),
+            }],
+            server_certificates: vec![ServerCertificate::default()],
+        };
+        let whole = assemble(&details, Some(&credentials));
+        assert!(whole.users[0].password_enabled == Known::Known(true) && whole.root.is_some());
+        assert_eq!(assemble(&details, None), whole.without_credentials());
+        Ok(())
+    }
+
+    #[test]
+    fn a_failed_part_fails_the_facts() {
+        let denied = || Collected::<Credentials>::failed("AccessDenied", "no report for you");
+        let authorization = Collected::Ok(Authorization::default());
+        assert_eq!(
+            facts(&authorization, Some(&denied())),
+            Collected::failed("AccessDenied", "no report for you")
+        );
+        assert!(
+            facts(&authorization, None).is_ok(),
+            "policies alone need no report"
+        );
+        assert_eq!(
+            facts(&Collected::unavailable("not here"), Some(&denied())),
+            Collected::unavailable("not here")
         );
     }
 
@@ -815,14 +926,7 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
                 .collect(),
             ..Default::default()
         };
-        let facts = assemble(
-            details,
-            CredentialReport::default(),
-            AccountSummary::default(),
-            None,
-            vec![],
-            vec![],
-        );
+        let facts = assemble(&details, Some(&Credentials::default()));
         assert_eq!(facts.policies.len(), 1);
         let p = &facts.policies[0];
         assert!(p.aws_managed);

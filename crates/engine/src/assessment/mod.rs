@@ -44,12 +44,17 @@ pub struct Assessment {
 }
 
 /// The fact units the selected rules read: what collectors must gather.
+/// [`Source::Iam`] includes [`Source::IamPolicies`], so the set never holds both.
 pub fn required_sources(selection: &Selection) -> BTreeSet<Source> {
-    selection
+    let mut sources: BTreeSet<Source> = selection
         .rules()
         .iter()
         .flat_map(|r| r.meta().sources.iter().copied())
-        .collect()
+        .collect();
+    if sources.contains(&Source::Iam) {
+        sources.remove(&Source::IamPolicies);
+    }
+    sources
 }
 
 /// Runs the selected rules over the facts. Pure and deterministic for given inputs.

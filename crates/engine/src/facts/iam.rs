@@ -31,6 +31,28 @@ pub struct IamFacts {
     pub server_certificates: Vec<ServerCertificate>,
 }
 
+impl IamFacts {
+    /// These facts as [`Source::IamPolicies`](super::Source::IamPolicies) collects them:
+    /// identities and policies kept; what comes from the credential report, the account
+    /// summary, the password policy and the MFA device and server certificate lists left
+    /// empty (passwords unknown).
+    pub fn without_credentials(mut self) -> IamFacts {
+        for u in &mut self.users {
+            u.password_enabled = Known::Unknown;
+            u.password_last_used = None;
+            u.password_last_changed = None;
+            u.mfa_devices.clear();
+            u.access_keys.clear();
+        }
+        self.account_summary = None;
+        self.root = None;
+        self.virtual_mfa_devices.clear();
+        self.password_policy = None;
+        self.server_certificates.clear();
+        self
+    }
+}
+
 /// An access key's status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyStatus {

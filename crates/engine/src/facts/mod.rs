@@ -122,8 +122,15 @@ pub enum Source {
     ApiGateway,
     /// [`RegionFacts::apigatewayv2`].
     ApiGatewayV2,
-    /// [`Facts::iam`].
+    /// [`Facts::iam`], whole: identities and policies plus the credential report, account
+    /// summary, password policy, virtual MFA devices and server certificates.
     Iam,
+    /// [`Facts::iam`], identities and policies only (`GetAccountAuthorizationDetails`):
+    /// users, groups and roles with their inline and attached policies, trust policies and
+    /// managed policies. The credential parts are left empty, so only rules that read none
+    /// of them may declare this source; it spares a policy-only assessment the credential
+    /// report. [`Source::Iam`] includes it.
+    IamPolicies,
     /// [`RegionFacts::access_analyzer`].
     AccessAnalyzer,
     /// [`RegionFacts::pinpoint`].

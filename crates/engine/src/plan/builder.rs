@@ -359,7 +359,7 @@ fn ensure_ok(rf: &mut RegionFacts, source: Source) {
         Source::Config => ok(&mut rf.config),
         Source::CloudWatch => ok(&mut rf.cloudwatch),
         Source::Logs => ok(&mut rf.logs),
-        Source::Iam | Source::S3Account => {}
+        Source::Iam | Source::IamPolicies | Source::S3Account => {}
     }
 }
 

@@ -179,7 +179,7 @@ impl IamLeastPrivilege {
             actions needed, scoped to the API ARNs (arn:aws:apigateway:<region>::/restapis/<id>/*, \
             arn:aws:execute-api:<region>:<account>:<id>/<stage>/<method>/<path>).",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 

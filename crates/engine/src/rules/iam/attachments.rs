@@ -114,7 +114,7 @@ impl SupportRole {
         remediation: "Create a role (or group) for incident handling with AWS Support and attach \
             the AWS-managed policy arn:aws:iam::aws:policy/AWSSupportAccess to it.",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 
@@ -166,7 +166,7 @@ impl NoCloudshellFullAccess {
             without file upload and download (deny cloudshell:GetFileUploadUrls and \
             cloudshell:GetFileDownloadUrls).",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 

@@ -23,7 +23,7 @@ impl PolicyNoAdmin {
             with the specific actions and resources the identity needs; grant administration \
             through a few audited roles instead.",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 
@@ -87,7 +87,7 @@ impl PolicyNoServiceWildcard {
         remediation: "Replace <service>:* in Allow statements with the specific actions needed \
             (for example s3:GetObject instead of s3:*).",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 

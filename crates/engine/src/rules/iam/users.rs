@@ -150,7 +150,7 @@ impl UserNoDirectPolicies {
         remediation: "Detach managed policies from the user and delete its inline policies; \
             grant the permissions through a group the user belongs to, or a role.",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 

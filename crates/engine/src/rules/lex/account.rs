@@ -19,7 +19,7 @@ pub static IAM_LEAST_PRIVILEGE: LeastPrivilege = LeastPrivilege {
             scoped to the bot and alias ARNs (arn:aws:lex:<region>:<account>:bot/<bot-id>, \
             …:bot-alias/<bot-id>/<alias-id>).",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     },
     action_prefixes: &["lex"],
 };

@@ -20,7 +20,7 @@ pub static IAM_LEAST_PRIVILEGE: LeastPrivilege = LeastPrivilege {
             actions needed, scoped to the app ARNs \
             (arn:aws:mobiletargeting:<region>:<account>:apps/<app-id>*).",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     },
     action_prefixes: &["mobiletargeting"],
 };

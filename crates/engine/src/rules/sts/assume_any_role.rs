@@ -24,7 +24,7 @@ impl NoAssumeAnyRole {
             (Resource arn:aws:iam::<account>:role/<name>), never on Resource \"*\"; avoid sts:* \
             and NotAction statements that include it.",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 

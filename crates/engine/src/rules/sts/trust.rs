@@ -80,7 +80,7 @@ impl TrustNoPublicPrincipal {
             trust policy's Principal instead of \"*\", or restrict the statement with a \
             Condition (aws:PrincipalOrgID, sts:ExternalId, aws:SourceArn).",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 
@@ -125,7 +125,7 @@ impl CrossAccountCondition {
             StringEquals sts:ExternalId for third parties, or Bool aws:MultiFactorAuthPresent \
             true for people.",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 
@@ -209,7 +209,7 @@ impl ServiceConfusedDeputy {
             aws:SourceOrgPaths to the Condition of trust statements for service principals \
             (*.amazonaws.com), so the service can assume the role only on your resources' behalf.",
         remediated_by: None,
-        sources: &[Source::Iam],
+        sources: &[Source::IamPolicies],
     };
 }
 
