@@ -67,6 +67,15 @@ impl ReadResult {
         }
     }
 
+    /// A read's outcome: the state found, gone (`Ok(None)`: removed from state), or the error.
+    pub fn found(read: Result<Option<Value>, Error>) -> Self {
+        match read {
+            Ok(Some(v)) => ReadResult::ok(v),
+            Ok(None) => ReadResult::gone(),
+            Err(e) => ReadResult::error(e),
+        }
+    }
+
     /// The state of what exists plus the error that stopped the operation, if any: what a
     /// partial create, update or delete returns so Terraform records it.
     pub fn partial(value: Option<Value>, err: Option<Error>) -> Self {

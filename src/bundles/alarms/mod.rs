@@ -206,11 +206,7 @@ impl Resource for AlarmsResource {
                 Ok(ctx) => ctx,
                 Err(e) => return ReadResult::error(e),
             };
-            match read::read(&ctx, &current).await {
-                Ok(Some(v)) => ReadResult::ok(v),
-                Ok(None) => ReadResult::gone(),
-                Err(e) => ReadResult::error(e),
-            }
+            ReadResult::found(read::read(&ctx, &current).await)
         })
     }
 
@@ -230,11 +226,7 @@ impl Resource for AlarmsResource {
                 Ok(v) => v,
                 Err(e) => return ReadResult::error(e),
             };
-            match read::read(&ctx, &skeleton).await {
-                Ok(Some(v)) => ReadResult::ok(v),
-                Ok(None) => ReadResult::gone(),
-                Err(e) => ReadResult::error(e),
-            }
+            ReadResult::found(read::read(&ctx, &skeleton).await)
         })
     }
 }

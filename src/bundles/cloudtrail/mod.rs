@@ -136,11 +136,11 @@ impl Resource for CloudTrailResource {
                 Ok(ctx) => ctx,
                 Err(e) => return ReadResult::error(e),
             };
-            match read::read(&ctx, &prior, false).await {
-                Ok(Some(st)) => ReadResult::ok(st.to_value()),
-                Ok(None) => ReadResult::gone(),
-                Err(e) => ReadResult::error(e),
-            }
+            ReadResult::found(
+                read::read(&ctx, &prior, false)
+                    .await
+                    .map(|found| found.map(|st| st.to_value())),
+            )
         })
     }
 
@@ -161,11 +161,11 @@ impl Resource for CloudTrailResource {
                 Err(e) => return ReadResult::error(e),
             };
             let skeleton = TrailState::empty(&id, &ctx.scope.region);
-            match read::read(&ctx, &skeleton, true).await {
-                Ok(Some(st)) => ReadResult::ok(st.to_value()),
-                Ok(None) => ReadResult::gone(),
-                Err(e) => ReadResult::error(e),
-            }
+            ReadResult::found(
+                read::read(&ctx, &skeleton, true)
+                    .await
+                    .map(|found| found.map(|st| st.to_value())),
+            )
         })
     }
 }

@@ -205,11 +205,7 @@ impl Resource for ConfigRulesResource {
                 Ok(ctx) => ctx,
                 Err(e) => return ReadResult::error(e),
             };
-            match read::read(&ctx, &current).await {
-                Ok(Some(v)) => ReadResult::ok(v),
-                Ok(None) => ReadResult::gone(),
-                Err(e) => ReadResult::error(e),
-            }
+            ReadResult::found(read::read(&ctx, &current).await)
         })
     }
 
