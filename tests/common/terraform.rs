@@ -294,19 +294,7 @@ impl Workspace {
 
     /// Runs `terraform <args>` in the working directory; never panics on a non-zero exit.
     pub fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = self.command(args);
-        let started = Instant::now();
-        let out = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("running {} {args:?}: {e}", self.terraform.display()));
-        Output {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            status: out.status,
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            millis: started.elapsed().as_millis(),
-            timed_out: false,
-        }
+        run_to_end(self.command(args), args)
     }
 
     /// Starts `terraform <args>` in the background, in a process group of its own (so the
@@ -339,8 +327,24 @@ impl Workspace {
         self.spawn(args).wait_bounded(limit)
     }
 
+    /// Runs `bash <script> <args>` in the working directory, with this workspace's environment
+    /// plus `env` and `TERRAFORM` naming the binary under test: for the examples' scripts.
+    pub fn run_script(&self, script: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let all_args = [&[script], args].concat();
+        let mut cmd = self.command_of(Path::new("bash"), &all_args);
+        cmd.env("TERRAFORM", &self.terraform)
+            .envs(env.iter().copied());
+        run_to_end(cmd, &all_args)
+    }
+
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(&self.terraform);
+        self.command_of(&self.terraform, args)
+    }
+
+    /// `program <args>` in the working directory, with the machine's Terraform and AWS
+    /// settings removed and this workspace's environment set.
+    fn command_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args).current_dir(&self.dir).stdin(Stdio::null());
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy().into_owned();
@@ -527,6 +531,22 @@ fn send_signal(signal: &str, target: &str) {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status();
+}
+
+/// Runs `cmd` to its end; never panics on a non-zero exit.
+fn run_to_end(mut cmd: Command, args: &[&str]) -> Output {
+    let started = Instant::now();
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running {:?} {args:?}: {e}", cmd.get_program()));
+    Output {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        status: out.status,
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        millis: started.elapsed().as_millis(),
+        timed_out: false,
+    }
 }
 
 /// SIGKILLs every process of the group `pgid` (Terraform and the providers it started).
