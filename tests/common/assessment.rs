@@ -102,6 +102,17 @@ pub fn expect(findings: &[Value], control: &str, needle: &str, status: &str) {
     }
 }
 
+/// Asserts the control leaves resources matching `needle` alone (Ruling 1: out of scope is
+/// never FAIL): no finding for them, or only NOT_APPLICABLE.
+#[track_caller]
+pub fn out_of_scope(findings: &[Value], control: &str, needle: &str) {
+    let got = statuses(findings, control, needle);
+    assert!(
+        got.iter().all(|s| s == "NOT_APPLICABLE"),
+        "{control} on {needle}: out of scope, expected no finding or NOT_APPLICABLE, got {got:?}"
+    );
+}
+
 /// Asserts every finding of `control` with `status` is on a resource matching one of
 /// `needles`: nothing outside the expected set has that status.
 #[track_caller]
