@@ -71,13 +71,21 @@ impl Rule for DomainTls {
         let mut out = Out::new(self.meta(), facts);
         for (region, rf) in out.regions() {
             out.scoped(region, "No API Gateway custom domain names", |out| {
+                // AWS keeps one namespace of custom domain names for both APIs: the v2 API
+                // also lists a regional domain created through v1. Judge each name once.
+                let mut judged = std::collections::BTreeSet::new();
                 if let Some(v1) = out.gate(region, REST_LABEL, &rf.apigateway) {
                     for d in &v1.domain_names {
+                        judged.insert(d.name.as_str());
                         judge(out, region, "REST", d);
                     }
                 }
                 if let Some(v2) = out.gate(region, V2_LABEL, &rf.apigatewayv2) {
-                    for d in &v2.domain_names {
+                    for d in v2
+                        .domain_names
+                        .iter()
+                        .filter(|d| !judged.contains(d.name.as_str()))
+                    {
                         judge(out, region, "HTTP/WebSocket", d);
                     }
                 }
@@ -134,5 +142,15 @@ mod tests {
             vec![Status::Fail, Status::Pass]
         );
         only(&DomainTls, &domains(&[], &[]), Status::NotApplicable);
+    }
+
+    #[test]
+    fn a_domain_both_apis_list_is_judged_once() {
+        let f = only(
+            &DomainTls,
+            &domains(&["TLS_1_0"], &["TLS_1_0"]),
+            Status::Fail,
+        );
+        assert!(f.message.starts_with("REST custom domain name"), "{f:?}");
     }
 }
