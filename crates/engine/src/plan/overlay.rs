@@ -3,14 +3,11 @@
 //! new, and destroyed ones are removed. Planned children of a resource the plan does not
 //! define (a stage added to a live API, an inline policy on a live role) merge into it.
 
-use std::collections::BTreeMap;
-
 use crate::facts::{
-    Alarm, ApiGatewayFacts, ApiGatewayV2Facts, AttachedPolicy, CloudTrailFacts, CloudWatchFacts,
-    Collected, ConfigFacts, ConfigRule, DeliveryChannel, DomainName, Facts, Group, IamFacts,
-    InlinePolicy, Integration, Known, LexBot, LexFacts, LogsFacts, ManagedPolicy, MetricFilter,
-    PinpointApp, PinpointFacts, Recorder, RegionFacts, RestApi, RestMethod, RestStage, Role, Route,
-    Trail, User, V2Api, V2Stage,
+    Alarm, AttachedPolicy, Collected, ConfigRule, DeliveryChannel, DomainName, Facts, Group,
+    IamFacts, InlinePolicy, Integration, Known, LexBot, ManagedPolicy, MetricFilter, PinpointApp,
+    Recorder, RegionFacts, RestApi, RestMethod, RestStage, Role, Route, Trail, User, V2Api,
+    V2Stage,
 };
 
 use super::PlanFacts;
@@ -409,92 +406,67 @@ fn both<T>(l: &mut Collected<T>, p: &Collected<T>, f: impl FnOnce(&mut T, &T)) {
     }
 }
 
+/// What the overlay does to one live list with the matching planned list.
+trait ListOp {
+    fn apply<T: Keyed>(&self, live: &mut Vec<T>, planned: &[T]);
+}
+
+/// Planned items replace or join live ones ([`merge_list`]).
+struct Merge;
+impl ListOp for Merge {
+    fn apply<T: Keyed>(&self, live: &mut Vec<T>, planned: &[T]) {
+        merge_list(live, planned)
+    }
+}
+
+/// Destroyed items leave the live list ([`remove_list`]).
+struct Remove;
+impl ListOp for Remove {
+    fn apply<T: Keyed>(&self, live: &mut Vec<T>, removed: &[T]) {
+        remove_list(live, removed)
+    }
+}
+
+/// Applies `op` to every list of a region's facts, each with its counterpart in `p`: the one
+/// place that says which regional lists a plan can add to or remove from.
+fn each_region_list(l: &mut RegionFacts, p: &RegionFacts, op: &impl ListOp) {
+    both(&mut l.apigateway, &p.apigateway, |l, p| {
+        op.apply(&mut l.rest_apis, &p.rest_apis);
+        op.apply(&mut l.domain_names, &p.domain_names);
+    });
+    both(&mut l.apigatewayv2, &p.apigatewayv2, |l, p| {
+        op.apply(&mut l.apis, &p.apis);
+        op.apply(&mut l.domain_names, &p.domain_names);
+    });
+    both(&mut l.pinpoint, &p.pinpoint, |l, p| {
+        op.apply(&mut l.apps, &p.apps)
+    });
+    both(&mut l.lex, &p.lex, |l, p| op.apply(&mut l.bots, &p.bots));
+    both(&mut l.cloudtrail, &p.cloudtrail, |l, p| {
+        op.apply(&mut l.trails, &p.trails)
+    });
+    both(&mut l.config, &p.config, |l, p| {
+        op.apply(&mut l.recorders, &p.recorders);
+        op.apply(&mut l.delivery_channels, &p.delivery_channels);
+        op.apply(&mut l.rules, &p.rules);
+    });
+    both(&mut l.cloudwatch, &p.cloudwatch, |l, p| {
+        op.apply(&mut l.alarms, &p.alarms)
+    });
+    both(&mut l.logs, &p.logs, |l, p| {
+        op.apply(&mut l.metric_filters, &p.metric_filters)
+    });
+}
+
 fn merge_region(l: &mut RegionFacts, p: &RegionFacts) {
-    both(
-        &mut l.apigateway,
-        &p.apigateway,
-        |l: &mut ApiGatewayFacts, p| {
-            merge_list(&mut l.rest_apis, &p.rest_apis);
-            merge_list(&mut l.domain_names, &p.domain_names);
-        },
-    );
-    both(
-        &mut l.apigatewayv2,
-        &p.apigatewayv2,
-        |l: &mut ApiGatewayV2Facts, p| {
-            merge_list(&mut l.apis, &p.apis);
-            merge_list(&mut l.domain_names, &p.domain_names);
-        },
-    );
-    both(&mut l.pinpoint, &p.pinpoint, |l: &mut PinpointFacts, p| {
-        merge_list(&mut l.apps, &p.apps)
-    });
-    both(&mut l.lex, &p.lex, |l: &mut LexFacts, p| {
-        merge_list(&mut l.bots, &p.bots)
-    });
-    both(
-        &mut l.cloudtrail,
-        &p.cloudtrail,
-        |l: &mut CloudTrailFacts, p| {
-            merge_list(&mut l.trails, &p.trails);
-            let buckets: BTreeMap<_, _> = p.buckets.clone();
-            l.buckets.extend(buckets);
-        },
-    );
-    both(&mut l.config, &p.config, |l: &mut ConfigFacts, p| {
-        merge_list(&mut l.recorders, &p.recorders);
-        merge_list(&mut l.delivery_channels, &p.delivery_channels);
-        merge_list(&mut l.rules, &p.rules);
-    });
-    both(
-        &mut l.cloudwatch,
-        &p.cloudwatch,
-        |l: &mut CloudWatchFacts, p| merge_list(&mut l.alarms, &p.alarms),
-    );
-    both(&mut l.logs, &p.logs, |l: &mut LogsFacts, p| {
-        merge_list(&mut l.metric_filters, &p.metric_filters)
+    each_region_list(l, p, &Merge);
+    // Planned trail buckets (policy, public access block, logging) join the live ones.
+    both(&mut l.cloudtrail, &p.cloudtrail, |l, p| {
+        l.buckets
+            .extend(p.buckets.iter().map(|(k, v)| (k.clone(), v.clone())))
     });
 }
 
 fn remove_region(l: &mut RegionFacts, r: &RegionFacts) {
-    both(
-        &mut l.apigateway,
-        &r.apigateway,
-        |l: &mut ApiGatewayFacts, r| {
-            remove_list(&mut l.rest_apis, &r.rest_apis);
-            remove_list(&mut l.domain_names, &r.domain_names);
-        },
-    );
-    both(
-        &mut l.apigatewayv2,
-        &r.apigatewayv2,
-        |l: &mut ApiGatewayV2Facts, r| {
-            remove_list(&mut l.apis, &r.apis);
-            remove_list(&mut l.domain_names, &r.domain_names);
-        },
-    );
-    both(&mut l.pinpoint, &r.pinpoint, |l: &mut PinpointFacts, r| {
-        remove_list(&mut l.apps, &r.apps)
-    });
-    both(&mut l.lex, &r.lex, |l: &mut LexFacts, r| {
-        remove_list(&mut l.bots, &r.bots)
-    });
-    both(
-        &mut l.cloudtrail,
-        &r.cloudtrail,
-        |l: &mut CloudTrailFacts, r| remove_list(&mut l.trails, &r.trails),
-    );
-    both(&mut l.config, &r.config, |l: &mut ConfigFacts, r| {
-        remove_list(&mut l.recorders, &r.recorders);
-        remove_list(&mut l.delivery_channels, &r.delivery_channels);
-        remove_list(&mut l.rules, &r.rules);
-    });
-    both(
-        &mut l.cloudwatch,
-        &r.cloudwatch,
-        |l: &mut CloudWatchFacts, r| remove_list(&mut l.alarms, &r.alarms),
-    );
-    both(&mut l.logs, &r.logs, |l: &mut LogsFacts, r| {
-        remove_list(&mut l.metric_filters, &r.metric_filters)
-    });
+    each_region_list(l, r, &Remove);
 }
