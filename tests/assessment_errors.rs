@@ -346,6 +346,65 @@ fn one_denied_operation_of_a_regional_service_errors_exactly_the_controls_that_n
 }
 
 #[test]
+fn denied_s3_and_cloudwatch_error_only_the_trail_bucket_and_alarm_controls() {
+    let emu = Emulator::start();
+    seed_logging(&emu);
+    // S3 refuses in REST-XML, CloudWatch in its SDK's protocol (query XML for the pinned
+    // aws-sdk-cloudwatch, RPC v2 CBOR for newer ones): the code starts `AccessDenied` either way.
+    let (proxy, ws) = denying(
+        &emu,
+        &["s3", "monitoring"],
+        &assessment_config("services = [\"cloudtrail\", \"config\", \"cloudwatch\"]"),
+    );
+    let out = ws.apply();
+    out.assert_success();
+    let f = findings(&ws);
+    assert_eq!(ws.output_json("passed"), Value::Bool(false));
+
+    // The trail's bucket is read per bucket: only the two bucket controls need S3.
+    for control in [
+        "cloudtrail_bucket_not_public",
+        "cloudtrail_bucket_access_logging",
+    ] {
+        all_error(&f, &out, control, "AccessDenied", &["s3:"]);
+    }
+    let mut alarms = 0;
+    for (control, reads_cloudwatch) in controls_of(&["cloudwatch"], &[Source::CloudWatch]) {
+        assert!(reads_cloudwatch, "{control} reads no CloudWatch alarms?");
+        all_error(&f, &out, control, "AccessDenied", &["monitoring:"]);
+        alarms += 1;
+    }
+    assert_eq!(
+        alarms, 15,
+        "14 CIS alarm controls and cloudwatch_alarm_actions"
+    );
+    // The trail itself and Config are read and pass on the compliant baseline.
+    for control in [
+        "cloudtrail_multi_region",
+        "cloudtrail_kms_encryption",
+        "cloudtrail_log_file_validation",
+        "cloudtrail_cloudwatch_logs",
+        "config_recorder",
+    ] {
+        expect(&f, control, "", "PASS");
+        no_error(&f, &out, control);
+    }
+    let stats = proxy.stats();
+    assert!(
+        stats
+            .denied_by_operation
+            .keys()
+            .any(|k| k.starts_with("s3:"))
+            && stats
+                .denied_by_operation
+                .keys()
+                .any(|k| k.starts_with("monitoring:"))
+            && stats.calls("GetTrailStatus") >= 1,
+        "{stats:?}"
+    );
+}
+
+#[test]
 fn an_error_at_or_above_fail_on_makes_passed_false_but_only_a_fail_stops_the_plan() {
     let emu = Emulator::start();
     emu.python(r#"boto3.client("pinpoint").create_app(CreateApplicationRequest={"Name": "app"})"#);
