@@ -4,6 +4,8 @@
 //! stdin piped (it exits when the pipe closes, so it never outlives the test) and waits for its
 //! `READY <url>` line. Point the provider at [`FaultProxy::endpoint`]; query the emulator
 //! itself (not the proxy) for inventories, so the checks are never faulted.
+//! [`FaultProxy::deny`] makes it refuse chosen services or operations with AWS's
+//! authorization failure (AccessDenied), whatever the fault rate.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -24,6 +26,10 @@ pub const ALL_KINDS: &[&str] = &["throttle", "500", "503", "slow", "drop"];
 pub struct FaultStats {
     pub requests: u64,
     pub faults: u64,
+    /// Requests answered with an authorization failure ([`FaultProxy::deny`]).
+    pub denied: u64,
+    /// Denied requests by `service:Operation` (e.g. `iam:GenerateCredentialReport`).
+    pub denied_by_operation: std::collections::BTreeMap<String, u64>,
     pub by_kind: serde_json::Map<String, serde_json::Value>,
     /// Proxied requests by AWS operation (e.g. `GetAccountAuthorizationDetails`).
     pub by_operation: std::collections::BTreeMap<String, u64>,
@@ -112,9 +118,21 @@ impl FaultProxy {
         assert_eq!(status, 200, "configuring the fault proxy: {reply}");
     }
 
-    /// Turns faults off (requests are still counted).
+    /// Turns faults off (requests are still counted; denials stay as set).
     pub fn off(&self) {
         self.configure(0.0, ALL_KINDS);
+    }
+
+    /// Refuses, from now on, every request matching one of `entries` with AWS's authorization
+    /// failure for its protocol (403 `AccessDenied` / `AccessDeniedException`), whatever the
+    /// fault rate. An entry is a SigV4 signing service (`mobiletargeting`, `lex`, `iam`,
+    /// `apigateway`, `cloudtrail`, …) or `service:Operation` with the operation as the proxy
+    /// names it (`iam:GenerateCredentialReport`, `apigateway:GET /v2/apis`; shell wildcards
+    /// allowed). Replaces any earlier list; `&[]` denies nothing.
+    pub fn deny(&self, entries: &[&str]) {
+        let body = serde_json::json!({ "deny": entries }).to_string();
+        let (status, reply) = self.http("POST", "/_faults/config", &body);
+        assert_eq!(status, 200, "setting the fault proxy's denials: {reply}");
     }
 
     /// Requests seen and faults injected so far.
@@ -126,15 +144,10 @@ impl FaultProxy {
         FaultStats {
             requests: v["requests"].as_u64().unwrap_or(0),
             faults: v["faults"].as_u64().unwrap_or(0),
+            denied: v["denied"].as_u64().unwrap_or(0),
+            denied_by_operation: counts(&v["denied_by_operation"]),
             by_kind: v["by_kind"].as_object().cloned().unwrap_or_default(),
-            by_operation: v["by_operation"]
-                .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            by_operation: counts(&v["by_operation"]),
         }
     }
 
@@ -171,6 +184,17 @@ impl FaultProxy {
             )
         })
     }
+}
+
+/// A JSON object of counts as a sorted map (missing or malformed: empty).
+fn counts(v: &serde_json::Value) -> std::collections::BTreeMap<String, u64> {
+    v.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// True once `raw` holds the headers and `Content-Length` bytes of body.
