@@ -182,7 +182,7 @@ fn denied_pinpoint_and_lex_are_error_with_a_warning_while_other_services_evaluat
 }
 
 #[test]
-fn a_denied_credential_report_makes_every_control_reading_iam_error_naming_the_operation() {
+fn a_denied_credential_report_errors_the_credential_controls_and_policies_are_still_judged() {
     let emu = Emulator::start();
     // Root is secure by default: iam_root_* would PASS if IAM could be read.
     emu.python(
@@ -205,8 +205,8 @@ iam.create_policy(PolicyName="administrator", PolicyDocument=json.dumps({"Versio
     assert_eq!(ws.output_json("passed"), Value::Bool(false));
 
     let controls = controls_of(&["iam", "sts"], &[Source::Iam]);
-    for (control, reads_iam) in &controls {
-        if *reads_iam {
+    for (control, reads_credentials) in &controls {
+        if *reads_credentials {
             all_error(
                 &f,
                 &out,
@@ -220,9 +220,13 @@ iam.create_policy(PolicyName="administrator", PolicyDocument=json.dumps({"Versio
     }
     assert_eq!(
         controls.iter().filter(|(_, r)| *r).count(),
-        19,
-        "15 IAM controls (all but iam_access_analyzer) and 4 STS controls read IAM"
+        10,
+        "10 IAM controls read the credential parts (report, summary, password policy, MFA, \
+         certificates)"
     );
+    // The identity and policy controls read only the authorization details, which IAM gave.
+    expect(&f, "iam_policy_no_admin", ":policy/administrator", "FAIL");
+    expect(&f, "iam_user_no_direct_policies", ":user/alice", "PASS");
     // Access Analyzer is another service: still judged (no analyzer in the emulator).
     expect(&f, "iam_access_analyzer", "123456789012", "FAIL");
 
@@ -327,13 +331,17 @@ fn one_denied_operation_of_a_regional_service_errors_exactly_the_controls_that_n
         expect(&f, control, &secure_rest, "PASS");
         expect(&f, control, &insecure_rest, "FAIL");
     }
-    for control in [
-        "config_recorder",
-        "apigateway_config_recording",
-        "cloudwatch_alarm_actions",
-    ] {
+    for control in ["config_recorder", "apigateway_config_recording"] {
         expect(&f, control, "123456789012", "PASS");
     }
+    // Alarm actions are judged as usual: the CIS alarms pass, the seed's silent alarm fails.
+    expect(&f, "cloudwatch_alarm_actions", ":alarm:cis-", "PASS");
+    expect(
+        &f,
+        "cloudwatch_alarm_actions",
+        ":alarm:mixed-rest-dev-5xx-silent",
+        "FAIL",
+    );
 
     let stats = proxy.stats();
     let denied: Vec<&String> = stats.denied_by_operation.keys().collect();

@@ -152,7 +152,7 @@ async fn iam_facts_field_by_field() {
     let clients = clients_for(emu.endpoint(), true).await;
     let calls = CallCounter::default();
     let facts = match iam::collect(&clients, "us-east-1", &calls).await {
-        Collected::Ok(f) => f,
+        (Collected::Ok(f), Collected::Ok(())) => f,
         other => panic!("IAM collection failed: {other:?}"),
     };
 
@@ -469,7 +469,7 @@ async fn empty_account_and_insecure_root() {
     emu.set_root(RootState::insecure());
     let clients = clients_for(emu.endpoint(), false).await;
     let facts = match iam::collect(&clients, "us-east-1", &CallCounter::default()).await {
-        Collected::Ok(f) => f,
+        (Collected::Ok(f), Collected::Ok(())) => f,
         other => panic!("IAM collection failed: {other:?}"),
     };
     assert!(facts.users.is_empty() && facts.groups.is_empty() && facts.roles.is_empty());
@@ -498,8 +498,12 @@ async fn dead_endpoint_fails_never_empty() {
     };
     let clients = clients_for(&format!("http://127.0.0.1:{port}"), false).await;
     let calls = CallCounter::default();
-    let facts = iam::collect(&clients, "us-east-1", &calls).await;
+    let (facts, credentials) = iam::collect(&clients, "us-east-1", &calls).await;
     assert!(matches!(facts, Collected::Failed { .. }), "{facts:?}");
+    assert!(
+        matches!(credentials, Collected::Failed { .. }),
+        "{credentials:?}"
+    );
     let analyzers = access_analyzer::collect(&clients, "us-east-1", &calls).await;
     assert!(
         matches!(analyzers, Collected::Failed { .. }),

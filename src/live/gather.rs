@@ -20,7 +20,8 @@ use crate::live::CallCounter;
 enum SourceFacts {
     ApiGateway(Collected<ApiGatewayFacts>),
     ApiGatewayV2(Collected<ApiGatewayV2Facts>),
-    Iam(Collected<IamFacts>),
+    /// The IAM facts and the outcome of their credential parts.
+    Iam(Collected<IamFacts>, Collected<()>),
     AccessAnalyzer(Collected<AccessAnalyzerFacts>),
     Pinpoint(Collected<PinpointFacts>),
     Lex(Collected<LexFacts>),
@@ -50,7 +51,7 @@ async fn iam_facts(
     region: &str,
     whole: bool,
     calls: &CallCounter,
-) -> Collected<IamFacts> {
+) -> (Collected<IamFacts>, Collected<()>) {
     use crate::live::iam::{collect_authorization, collect_credentials, facts};
     let authorization = cache.get_or_collect(account, "global", "IamAuthorization", || {
         collect_authorization(clients, region, calls)
@@ -82,17 +83,11 @@ async fn collect_one(
         Source::ApiGatewayV2 => {
             SourceFacts::ApiGatewayV2(live::apigatewayv2::collect(clients, region, calls).await)
         }
-        Source::Iam | Source::IamPolicies => SourceFacts::Iam(
-            iam_facts(
-                clients,
-                cache,
-                account,
-                region,
-                source == Source::Iam,
-                calls,
-            )
-            .await,
-        ),
+        Source::Iam | Source::IamPolicies => {
+            let whole = source == Source::Iam;
+            let (iam, credentials) = iam_facts(clients, cache, account, region, whole, calls).await;
+            SourceFacts::Iam(iam, credentials)
+        }
         Source::AccessAnalyzer => SourceFacts::AccessAnalyzer(
             live::access_analyzer::collect(clients, region, calls).await,
         ),
@@ -116,7 +111,10 @@ async fn collect_one(
 
 fn store(facts: &mut Facts, region: &str, collected: SourceFacts) {
     match collected {
-        SourceFacts::Iam(c) => facts.iam = c,
+        SourceFacts::Iam(iam, credentials) => {
+            facts.iam = iam;
+            facts.iam_credentials = credentials;
+        }
         SourceFacts::S3Account(c) => facts.s3_account_public_access_block = c,
         SourceFacts::ApiGateway(c) => facts.region_mut(region).apigateway = c,
         SourceFacts::ApiGatewayV2(c) => facts.region_mut(region).apigatewayv2 = c,

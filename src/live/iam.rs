@@ -105,7 +105,7 @@ pub async fn collect(
     clients: &AwsClients,
     region: &str,
     calls: &CallCounter,
-) -> Collected<IamFacts> {
+) -> (Collected<IamFacts>, Collected<()>) {
     let (authorization, credentials) = tokio::join!(
         collect_authorization(clients, region, calls),
         collect_credentials(clients, region, calls),
@@ -114,20 +114,25 @@ pub async fn collect(
 }
 
 /// The IAM facts from the authorization details and, for the whole of IAM, the credential
-/// parts; without them the facts are what `IamFacts::without_credentials` describes. A
-/// part that was not collected makes the facts not collected, with its error.
+/// parts, with the outcome of the credential parts ([`Facts::iam_credentials`]). Without
+/// the credential parts (not asked for, or not readable) the facts are what
+/// `IamFacts::without_credentials` describes, so the identity and policy controls are
+/// still judged while the credential controls report the failure.
+///
+/// [`Facts::iam_credentials`]: secbaseline_engine::facts::Facts::iam_credentials
 pub fn facts(
     authorization: &Collected<Authorization>,
     credentials: Option<&Collected<Credentials>>,
-) -> Collected<IamFacts> {
+) -> (Collected<IamFacts>, Collected<()>) {
+    let outcome = credentials.map_or(Collected::NotCollected, |c| c.as_ref().map(|_| ()));
     let Collected::Ok(Authorization(details)) = authorization else {
-        return authorization.as_ref().map(|_| IamFacts::default());
+        return (authorization.as_ref().map(|_| IamFacts::default()), outcome);
     };
-    match credentials {
-        None => Collected::Ok(assemble(details, None)),
-        Some(Collected::Ok(c)) => Collected::Ok(assemble(details, Some(c))),
-        Some(other) => other.as_ref().map(|_| IamFacts::default()),
-    }
+    let parts = match credentials {
+        Some(Collected::Ok(c)) => Some(c),
+        _ => None,
+    };
+    (Collected::Ok(assemble(details, parts)), outcome)
 }
 
 async fn credentials(iam: &aws_sdk_iam::Client, calls: &CallCounter) -> Result<Credentials> {
@@ -871,21 +876,23 @@ bob,arn:aws:iam::123456789012:user/bob,2023-02-03T04:05:06+00:00,false,N/A,N/A,N
     }
 
     #[test]
-    fn a_failed_part_fails_the_facts() {
+    fn each_part_keeps_its_own_outcome() {
         let denied = || Collected::<Credentials>::failed("AccessDenied", "no report for you");
         let authorization = Collected::Ok(Authorization::default());
+        // Credentials refused: identities and policies stand, the credential outcome fails.
+        let (iam, credentials) = facts(&authorization, Some(&denied()));
+        assert_eq!(iam, Collected::Ok(IamFacts::default()));
         assert_eq!(
-            facts(&authorization, Some(&denied())),
+            credentials,
             Collected::failed("AccessDenied", "no report for you")
         );
-        assert!(
-            facts(&authorization, None).is_ok(),
-            "policies alone need no report"
-        );
-        assert_eq!(
-            facts(&Collected::unavailable("not here"), Some(&denied())),
-            Collected::unavailable("not here")
-        );
+        // Policies alone: no credential outcome at all.
+        let (iam, credentials) = facts(&authorization, None);
+        assert!(iam.is_ok());
+        assert_eq!(credentials, Collected::NotCollected);
+        // No authorization details: nothing about IAM can be judged.
+        let (iam, _) = facts(&Collected::unavailable("not here"), Some(&denied()));
+        assert_eq!(iam, Collected::unavailable("not here"));
     }
 
     #[test]

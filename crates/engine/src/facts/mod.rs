@@ -56,6 +56,11 @@ pub struct Facts {
     pub regions: BTreeMap<String, RegionFacts>,
     /// IAM (global, collected once).
     pub iam: Collected<IamFacts>,
+    /// Whether the credential parts of [`Facts::iam`] (credential report, account summary,
+    /// password policy, MFA device and server certificate lists) were collected: `Ok` when
+    /// they were, the failure when they could not be read (the identities and policies may
+    /// still have been), `NotCollected` when only [`Source::IamPolicies`] was asked for.
+    pub iam_credentials: Collected<()>,
     /// Account-level S3 Block Public Access (`None`: not configured).
     pub s3_account_public_access_block: Collected<Option<PublicAccessBlock>>,
 }

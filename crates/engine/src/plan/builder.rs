@@ -326,9 +326,11 @@ impl<'p> Builder<'p> {
         (self.facts, self.touched)
     }
 
-    /// IAM facts, marked collected.
+    /// IAM facts, marked collected (credential parts included: a plan's password policy,
+    /// keys and certificates are what it says they are).
     pub fn iam(&mut self) -> &mut crate::facts::IamFacts {
         self.touch(GLOBAL_REGION, Source::Iam);
+        ok_or_init(&mut self.facts.iam_credentials);
         ok_or_init(&mut self.facts.iam)
     }
 }

@@ -398,6 +398,7 @@ mod tests {
         let c = c();
         let mut facts = Facts::new(ACCOUNT);
         facts.iam = re(&c);
+        facts.iam_credentials = re(&c);
         facts.s3_account_public_access_block = re(&c);
         facts.regions.insert(
             REGION.into(),
@@ -567,6 +568,36 @@ mod tests {
                 r.evaluate(&policies_only, &params()),
                 "{id} declares the whole of IAM but reads no credential part: declare IamPolicies"
             );
+        }
+    }
+
+    /// Ruling 13 per part of IAM: when only the credential parts could not be read, the
+    /// controls that read them are ERROR and the identity and policy controls judge as usual.
+    #[test]
+    fn refused_credential_parts_error_exactly_the_credential_controls() {
+        let whole = iam_with_credentials();
+        let mut refused = whole.clone();
+        if let Collected::Ok(iam) = &mut refused.iam {
+            *iam = std::mem::take(iam).without_credentials();
+        }
+        refused.iam_credentials = Collected::failed("AccessDenied", "GenerateCredentialReport");
+        for r in catalogue() {
+            let sources = r.meta().sources;
+            let id = r.meta().id;
+            if sources.contains(&Source::Iam) {
+                let findings = r.evaluate(&refused, &params());
+                assert!(
+                    !findings.is_empty() && findings.iter().all(|f| f.status == Status::Error),
+                    "{id}: {findings:#?}"
+                );
+                assert!(findings[0].message.contains("AccessDenied"), "{id}");
+            } else if sources.contains(&Source::IamPolicies) {
+                assert_eq!(
+                    r.evaluate(&refused, &params()),
+                    r.evaluate(&whole, &params()),
+                    "{id} reads no credential part"
+                );
+            }
         }
     }
 

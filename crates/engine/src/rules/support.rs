@@ -163,10 +163,25 @@ impl<'a> Out<'a> {
     }
 }
 
-/// The collected IAM facts (global), or an ERROR / NOT_APPLICABLE / UNKNOWN finding.
+/// The collected IAM facts (global), or an ERROR / NOT_APPLICABLE / UNKNOWN finding: for
+/// rules that read identities and policies only ([`Source::IamPolicies`]).
+///
+/// [`Source::IamPolicies`]: crate::facts::Source::IamPolicies
 pub(crate) fn iam_facts<'a>(out: &mut Out<'a>) -> Option<&'a IamFacts> {
     let facts = out.facts;
     out.gate(GLOBAL, "IAM", &facts.iam)
+}
+
+/// The collected IAM facts with their credential parts, or an ERROR / NOT_APPLICABLE /
+/// UNKNOWN finding: for rules that read the credential report, account summary, password
+/// policy, MFA devices or server certificates ([`Source::Iam`]).
+///
+/// [`Source::Iam`]: crate::facts::Source::Iam
+pub(crate) fn iam_credential_facts<'a>(out: &mut Out<'a>) -> Option<&'a IamFacts> {
+    let facts = out.facts;
+    let iam = iam_facts(out)?;
+    out.gate(GLOBAL, "IAM credentials", &facts.iam_credentials)?;
+    Some(iam)
 }
 
 /// `Some(v)` for a known value; `None` after emitting UNKNOWN for `what`.

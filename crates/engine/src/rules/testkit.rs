@@ -45,6 +45,7 @@ pub(crate) fn iam(f: impl FnOnce(&mut crate::facts::IamFacts)) -> Facts {
     let mut iam = crate::facts::IamFacts::default();
     f(&mut iam);
     facts.iam = crate::facts::Collected::Ok(iam);
+    facts.iam_credentials = crate::facts::Collected::Ok(());
     facts
 }
 

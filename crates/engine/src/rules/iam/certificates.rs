@@ -3,7 +3,7 @@
 use crate::facts::{Facts, Source};
 use crate::finding::Finding;
 use crate::params::Params;
-use crate::rules::support::{iam_facts, Out, Res, GLOBAL};
+use crate::rules::support::{iam_credential_facts, Out, Res, GLOBAL};
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
 use crate::severity::Severity;
@@ -33,7 +33,7 @@ impl Rule for ExpiredServerCertificates {
 
     fn evaluate(&self, facts: &Facts, params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        let Some(iam) = iam_facts(&mut out) else {
+        let Some(iam) = iam_credential_facts(&mut out) else {
             return out.finish();
         };
         out.scoped(GLOBAL, "No IAM server certificates", |out| {

@@ -3,7 +3,7 @@
 use crate::facts::{Facts, Known, Source};
 use crate::finding::Finding;
 use crate::params::Params;
-use crate::rules::iam::{active_keys, days_since, each_user, key_label};
+use crate::rules::iam::{active_keys, days_since, each_user_credentials, key_label};
 use crate::rules::support::Out;
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
@@ -35,7 +35,7 @@ impl Rule for AccessKeyRotation {
     fn evaluate(&self, facts: &Facts, params: &Params) -> Vec<Finding> {
         let max = i64::from(params.access_key_max_age_days);
         let mut out = Out::new(self.meta(), facts);
-        each_user(
+        each_user_credentials(
             &mut out,
             "No IAM user has an active access key",
             |out, res, name, u| {
@@ -106,7 +106,7 @@ impl Rule for UnusedCredentials {
         let limit = i64::from(params.unused_credentials_days);
         let now = params.now;
         let mut out = Out::new(self.meta(), facts);
-        each_user(
+        each_user_credentials(
             &mut out,
             "No IAM user has a password or an active access key",
             |out, res, name, u| {

@@ -20,8 +20,8 @@ pub use users::{UserConsoleMfa, UserMfa, UserNoDirectPolicies, UserSingleActiveK
 
 use time::OffsetDateTime;
 
-use crate::facts::{AccessKey, KeyStatus, User};
-use crate::rules::support::{iam_facts, Out, Res, GLOBAL};
+use crate::facts::{AccessKey, IamFacts, KeyStatus, User};
+use crate::rules::support::{iam_credential_facts, iam_facts, Out, Res, GLOBAL};
 
 /// Where findings about a user point: its ARN (else its address, else its name).
 pub(crate) fn user_res(u: &User) -> Res {
@@ -33,13 +33,35 @@ pub(crate) fn user_res(u: &User) -> Res {
     )
 }
 
-/// Gates IAM, then visits every user; NOT_APPLICABLE when `f` judged none (Ruling 1).
+/// Gates IAM, then visits every user; NOT_APPLICABLE when `f` judged none (Ruling 1). For
+/// rules that read users' policies only.
 pub(crate) fn each_user<'a>(
     out: &mut Out<'a>,
     nothing: &str,
+    f: impl FnMut(&mut Out<'a>, &Res, &str, &'a User),
+) {
+    let iam = iam_facts(out);
+    visit_users(out, iam, nothing, f);
+}
+
+/// [`each_user`] for rules that read users' credentials (passwords, keys, MFA): gates the
+/// credential parts of IAM too.
+pub(crate) fn each_user_credentials<'a>(
+    out: &mut Out<'a>,
+    nothing: &str,
+    f: impl FnMut(&mut Out<'a>, &Res, &str, &'a User),
+) {
+    let iam = iam_credential_facts(out);
+    visit_users(out, iam, nothing, f);
+}
+
+fn visit_users<'a>(
+    out: &mut Out<'a>,
+    iam: Option<&'a IamFacts>,
+    nothing: &str,
     mut f: impl FnMut(&mut Out<'a>, &Res, &str, &'a User),
 ) {
-    let Some(iam) = iam_facts(out) else {
+    let Some(iam) = iam else {
         return;
     };
     out.scoped(GLOBAL, nothing, |out| {

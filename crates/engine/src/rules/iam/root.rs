@@ -3,7 +3,7 @@
 use crate::facts::{Facts, IamFacts, Source};
 use crate::finding::Finding;
 use crate::params::Params;
-use crate::rules::support::{iam_facts, Out, GLOBAL};
+use crate::rules::support::{iam_credential_facts, Out, GLOBAL};
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
 use crate::severity::Severity;
@@ -47,7 +47,7 @@ impl Rule for RootAccessKey {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        let Some(iam) = iam_facts(&mut out) else {
+        let Some(iam) = iam_credential_facts(&mut out) else {
             return out.finish();
         };
         let res = out.account(GLOBAL);
@@ -112,7 +112,7 @@ impl Rule for RootMfa {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        let Some(iam) = iam_facts(&mut out) else {
+        let Some(iam) = iam_credential_facts(&mut out) else {
             return out.finish();
         };
         let res = out.account(GLOBAL);
@@ -156,7 +156,7 @@ impl Rule for RootHardwareMfa {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        let Some(iam) = iam_facts(&mut out) else {
+        let Some(iam) = iam_credential_facts(&mut out) else {
             return out.finish();
         };
         let res = out.account(GLOBAL);

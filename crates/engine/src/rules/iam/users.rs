@@ -3,7 +3,7 @@
 use crate::facts::{Facts, Known, Source};
 use crate::finding::Finding;
 use crate::params::Params;
-use crate::rules::iam::{active_keys, each_user};
+use crate::rules::iam::{active_keys, each_user, each_user_credentials};
 use crate::rules::support::Out;
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
@@ -33,7 +33,7 @@ impl Rule for UserConsoleMfa {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        each_user(
+        each_user_credentials(
             &mut out,
             "No IAM user has a console password",
             |out, res, name, u| {
@@ -80,7 +80,7 @@ impl Rule for UserMfa {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        each_user(&mut out, "No IAM users", |out, res, name, u| {
+        each_user_credentials(&mut out, "No IAM users", |out, res, name, u| {
             out.verdict(
                 !u.mfa_devices.is_empty(),
                 res,
@@ -116,7 +116,7 @@ impl Rule for UserSingleActiveKey {
 
     fn evaluate(&self, facts: &Facts, _params: &Params) -> Vec<Finding> {
         let mut out = Out::new(self.meta(), facts);
-        each_user(
+        each_user_credentials(
             &mut out,
             "No IAM user has access keys",
             |out, res, name, u| {
