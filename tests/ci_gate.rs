@@ -9,6 +9,26 @@ use serde_json::Value;
 /// A plan with a high failure (a secret in a stage variable) and medium ones, no critical.
 const PLAN: &str = include_str!("../crates/engine/tests/fixtures/plans/apigateway_modules.json");
 
+/// A saved plan creating one customer-managed policy whose document is not JSON.
+const UNREADABLE_POLICY_PLAN: &str = r#"{
+  "format_version": "1.2",
+  "terraform_version": "1.11.4",
+  "planned_values": {"root_module": {}},
+  "resource_changes": [{
+    "address": "aws_iam_policy.broken",
+    "mode": "managed",
+    "type": "aws_iam_policy",
+    "name": "broken",
+    "provider_name": "registry.terraform.io/hashicorp/aws",
+    "change": {
+      "actions": ["create"],
+      "before": null,
+      "after": {"name": "broken", "path": "/", "policy": "{\"Statement\": ["},
+      "after_unknown": {"arn": true, "id": true}
+    }
+  }]
+}"#;
+
 #[test]
 fn the_gate_writes_sarif_and_fails_exactly_at_its_threshold() {
     let emu = Emulator::start();
@@ -60,6 +80,29 @@ fn the_gate_writes_sarif_and_fails_exactly_at_its_threshold() {
         "no critical failure passes:\n{critical}"
     );
     assert!(!critical.combined().contains("Error:"), "{critical}");
+
+    // Fail closed: a planned policy that cannot be read is ERROR for a high control; the
+    // gate at high stops on it, the gate at critical does not.
+    ws.write("review/unreadable.json", UNREADABLE_POLICY_PLAN);
+    let high = ws.run_script(
+        "gate.sh",
+        &["review/unreadable.json"],
+        &[("FAIL_ON", "high")],
+    );
+    assert_eq!(high.code(), 1, "an ERROR at high fails the gate:\n{high}");
+    let text = high.combined();
+    assert!(
+        text.contains("Control iam_policy_no_admin could not be evaluated (ERROR)")
+            && text.contains("Error: Resource postcondition failed")
+            && text.contains("Controls at or above high could not be evaluated (ERROR)"),
+        "{text}"
+    );
+    let critical = ws.run_script(
+        "gate.sh",
+        &["review/unreadable.json"],
+        &[("FAIL_ON", "critical")],
+    );
+    assert_eq!(critical.code(), 0, "{critical}");
 
     let missing = ws.run_script("gate.sh", &["review/nope.json"], &[]);
     assert_eq!(missing.code(), 2, "{missing}");

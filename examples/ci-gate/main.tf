@@ -31,6 +31,16 @@ data "secbaseline_assessment" "gate" {
   source    = var.judge
   plan_json = file(var.plan_json)
   fail_on   = var.fail_on
+
+  # Fail closed: a control at or above the threshold that could not be evaluated (ERROR, e.g.
+  # an unreadable policy document or a refused AWS call) stops the gate too. Without this,
+  # ERROR findings are warnings and only `passed` shows them.
+  lifecycle {
+    postcondition {
+      condition     = var.fail_on == "none" || self.passed
+      error_message = "Controls at or above ${var.fail_on} could not be evaluated (ERROR); the warnings above say why."
+    }
+  }
 }
 
 output "summary" {
