@@ -4,7 +4,7 @@
 //!
 //! Measured on the loaded 2-core development machine (moto behind the counting proxy, Prowler
 //! 5.46.0, `--aws-retries-max-attempts 1`; the provider with `max_retries = 0`): secbaseline
-//! 0.57–0.61 s wall (median of 5 fresh processes), 45 MiB peak, 192 AWS calls, 1,536
+//! 0.57–0.69 s wall (median of 5 fresh processes), 44–45 MiB peak, 186 AWS calls, 1,536
 //! findings; Prowler 49–63 s, 480–495 MiB, 598 calls, 1,130 findings, exit 0 — 80–100x faster,
 //! 11x less memory, 3x fewer calls.
 
