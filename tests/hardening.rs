@@ -89,6 +89,15 @@ fn ok(out: Output) -> Output {
     out
 }
 
+/// A workspace whose provider reaches `emu` through a fault proxy at rate 0, which counts
+/// every AWS call by operation.
+fn counted_workspace(emu: &Emulator) -> (FaultProxy, Workspace) {
+    let proxy = FaultProxy::start(emu, 0.0, 1);
+    let mut ws = Workspace::new(emu, HEADER);
+    ws.set_env("AWS_ENDPOINT_URL", proxy.endpoint());
+    (proxy, ws)
+}
+
 /// IAM calls that only the whole of IAM needs (credential report and account-level reads).
 const CREDENTIAL_CALLS: &[&str] = &[
     "GenerateCredentialReport",
@@ -103,9 +112,7 @@ const CREDENTIAL_CALLS: &[&str] = &[
 fn policy_only_assessments_skip_the_credential_report_and_share_authorization_details() {
     let emu = Emulator::start();
     seed(&emu, "{}");
-    let proxy = FaultProxy::start(&emu, 0.0, 1);
-    let mut ws = Workspace::new(&emu, HEADER);
-    ws.set_env("AWS_ENDPOINT_URL", proxy.endpoint());
+    let (proxy, ws) = counted_workspace(&emu);
 
     // API Gateway and STS read IAM policies only: authorization details, no credential report.
     ws.write(
@@ -182,9 +189,7 @@ fn policy_only_assessments_skip_the_credential_report_and_share_authorization_de
 fn parallel_bundles_and_assessments_share_one_collection() {
     let emu = Emulator::start();
     seed(&emu, "{}");
-    let proxy = FaultProxy::start(&emu, 0.0, 1);
-    let mut ws = Workspace::new(&emu, HEADER);
-    ws.set_env("AWS_ENDPOINT_URL", proxy.endpoint());
+    let (proxy, ws) = counted_workspace(&emu);
 
     // Baseline: one assessment of every service the ten below ask for.
     ws.write(

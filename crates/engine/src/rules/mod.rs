@@ -522,42 +522,22 @@ mod tests {
         })
     }
 
-    /// `Source::IamPolicies` leaves the credential parts empty: a rule that declares it (and
-    /// not `Source::Iam`) must judge the same with or without them.
-    #[test]
-    fn iam_policies_rules_read_no_credential_parts() {
-        let whole = iam_with_credentials();
-        let mut policies_only = whole.clone();
-        if let Collected::Ok(iam) = &mut policies_only.iam {
+    /// `facts` with IAM as `Source::IamPolicies` collects it: the credential parts empty.
+    fn without_credentials(facts: &Facts) -> Facts {
+        let mut out = facts.clone();
+        if let Collected::Ok(iam) = &mut out.iam {
             *iam = std::mem::take(iam).without_credentials();
         }
-        assert_ne!(whole, policies_only, "the fixture has credential parts");
-        let mut checked = 0;
-        for r in catalogue() {
-            let sources = r.meta().sources;
-            if !sources.contains(&Source::IamPolicies) || sources.contains(&Source::Iam) {
-                continue;
-            }
-            let id = r.meta().id;
-            assert_eq!(
-                r.evaluate(&whole, &params()),
-                r.evaluate(&policies_only, &params()),
-                "{id} declares IamPolicies but reads a credential part"
-            );
-            checked += 1;
-        }
-        assert!(checked >= 12, "only {checked} rules declare IamPolicies");
+        out
     }
 
-    /// The converse, so the test above cannot pass vacuously: every rule that declares the
-    /// whole of IAM judges differently once the credential parts are gone.
+    /// Every rule that declares the whole of IAM judges differently once the credential parts
+    /// are gone (so it needs them); the test below shows the others do not.
     #[test]
     fn iam_credential_rules_see_the_credential_parts() {
         let whole = iam_with_credentials();
-        let mut policies_only = whole.clone();
-        if let Collected::Ok(iam) = &mut policies_only.iam {
-            *iam = std::mem::take(iam).without_credentials();
-        }
+        let policies_only = without_credentials(&whole);
+        assert_ne!(whole, policies_only, "the fixture has credential parts");
         for r in catalogue() {
             if !r.meta().sources.contains(&Source::Iam) {
                 continue;
@@ -571,16 +551,16 @@ mod tests {
         }
     }
 
-    /// Ruling 13 per part of IAM: when only the credential parts could not be read, the
-    /// controls that read them are ERROR and the identity and policy controls judge as usual.
+    /// Ruling 13 per part of IAM: when the credential parts are missing (not asked for) or
+    /// could not be read, a rule declaring `Source::IamPolicies` judges exactly as with them,
+    /// and when they could not be read every rule declaring `Source::Iam` is ERROR.
     #[test]
     fn refused_credential_parts_error_exactly_the_credential_controls() {
         let whole = iam_with_credentials();
-        let mut refused = whole.clone();
-        if let Collected::Ok(iam) = &mut refused.iam {
-            *iam = std::mem::take(iam).without_credentials();
-        }
+        let policies_only = without_credentials(&whole);
+        let mut refused = policies_only.clone();
         refused.iam_credentials = Collected::failed("AccessDenied", "GenerateCredentialReport");
+        let mut policy_rules = 0;
         for r in catalogue() {
             let sources = r.meta().sources;
             let id = r.meta().id;
@@ -592,13 +572,16 @@ mod tests {
                 );
                 assert!(findings[0].message.contains("AccessDenied"), "{id}");
             } else if sources.contains(&Source::IamPolicies) {
-                assert_eq!(
-                    r.evaluate(&refused, &params()),
-                    r.evaluate(&whole, &params()),
-                    "{id} reads no credential part"
-                );
+                let judged = r.evaluate(&whole, &params());
+                assert_eq!(r.evaluate(&policies_only, &params()), judged, "{id}");
+                assert_eq!(r.evaluate(&refused, &params()), judged, "{id}");
+                policy_rules += 1;
             }
         }
+        assert!(
+            policy_rules >= 12,
+            "only {policy_rules} rules declare IamPolicies"
+        );
     }
 
     #[test]
