@@ -168,15 +168,7 @@ fn denied_pinpoint_and_lex_are_error_with_a_warning_while_other_services_evaluat
     }
     let stats = proxy.stats();
     assert!(
-        stats
-            .denied_by_operation
-            .keys()
-            .any(|k| k.starts_with("mobiletargeting:"))
-            && stats
-                .denied_by_operation
-                .keys()
-                .any(|k| k.starts_with("lex:"))
-            && stats.faults == 0,
+        stats.denied_service("mobiletargeting") && stats.denied_service("lex") && stats.faults == 0,
         "{stats:?}"
     );
 }
@@ -399,14 +391,8 @@ fn denied_s3_and_cloudwatch_error_only_the_trail_bucket_and_alarm_controls() {
     }
     let stats = proxy.stats();
     assert!(
-        stats
-            .denied_by_operation
-            .keys()
-            .any(|k| k.starts_with("s3:"))
-            && stats
-                .denied_by_operation
-                .keys()
-                .any(|k| k.starts_with("monitoring:"))
+        stats.denied_service("s3")
+            && stats.denied_service("monitoring")
             && stats.calls("GetTrailStatus") >= 1,
         "{stats:?}"
     );

@@ -36,6 +36,14 @@ pub struct FaultStats {
 }
 
 impl FaultStats {
+    /// True when some request of `service` (its signing name, e.g. `lex`) was denied.
+    pub fn denied_service(&self, service: &str) -> bool {
+        let prefix = format!("{service}:");
+        self.denied_by_operation
+            .keys()
+            .any(|k| k.starts_with(&prefix))
+    }
+
     /// Requests made of `operation` so far.
     pub fn calls(&self, operation: &str) -> u64 {
         self.by_operation.get(operation).copied().unwrap_or(0)
