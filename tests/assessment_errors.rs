@@ -44,6 +44,22 @@ fn denying(emu: &Emulator, entries: &[&str], config: &str) -> (FaultProxy, Works
     (proxy, ws)
 }
 
+/// Applies `config` through a proxy that denies `entries` (see [`denying`]); it
+/// must succeed and report `passed = false`. Returns the proxy, what terraform printed and
+/// the findings.
+fn assess_denied(
+    emu: &Emulator,
+    entries: &[&str],
+    config: &str,
+) -> (FaultProxy, Output, Vec<Value>) {
+    let (proxy, ws) = denying(emu, entries, config);
+    let out = ws.apply();
+    out.assert_success();
+    assert_eq!(ws.output_json("passed"), Value::Bool(false), "{out}");
+    let f = findings(&ws);
+    (proxy, out, f)
+}
+
 /// Asserts every finding of `control` is ERROR (at least one), each message naming the AWS
 /// error code and every fragment of `names`, and that apply warned about the control.
 #[track_caller]
@@ -84,15 +100,11 @@ fn no_error(f: &[Value], out: &Output, control: &str) {
 fn denied_pinpoint_and_lex_are_error_with_a_warning_while_other_services_evaluate() {
     let emu = Emulator::start();
     let ids = seed(&emu, include_str!("seeds/pinpoint_lex.py"));
-    let (proxy, ws) = denying(
+    let (proxy, out, f) = assess_denied(
         &emu,
         &["mobiletargeting", "lex"],
         &assessment_config("services = [\"pinpoint\", \"lex\", \"iam\"]"),
     );
-    let out = ws.apply();
-    out.assert_success();
-    let f = findings(&ws);
-    assert_eq!(ws.output_json("passed"), Value::Bool(false));
 
     let mut refused = 0;
     for (control, reads_denied) in controls_of(
@@ -186,15 +198,11 @@ iam.create_policy(PolicyName="administrator", PolicyDocument=json.dumps({"Versio
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
 "#,
     );
-    let (proxy, ws) = denying(
+    let (proxy, out, f) = assess_denied(
         &emu,
         &["iam:GenerateCredentialReport"],
         &assessment_config("services = [\"iam\", \"sts\"]"),
     );
-    let out = ws.apply();
-    out.assert_success();
-    let f = findings(&ws);
-    assert_eq!(ws.output_json("passed"), Value::Bool(false));
 
     let controls = controls_of(&["iam", "sts"], &[Source::Iam]);
     for (control, reads_credentials) in &controls {
@@ -245,17 +253,13 @@ fn one_denied_operation_of_a_regional_service_errors_exactly_the_controls_that_n
     // API Gateway v1 and v2 sign as one service (`apigateway`); refusing only the v2 API
     // listing must leave v1 judged. CloudTrail answers DescribeTrails but not GetTrailStatus.
     let services = ["apigateway", "cloudtrail", "config", "cloudwatch"];
-    let (proxy, ws) = denying(
+    let (proxy, out, f) = assess_denied(
         &emu,
         &["apigateway:GET /v2/apis", "cloudtrail:GetTrailStatus"],
         &assessment_config(
             "services = [\"apigateway\", \"cloudtrail\", \"config\", \"cloudwatch\"]",
         ),
     );
-    let out = ws.apply();
-    out.assert_success();
-    let f = findings(&ws);
-    assert_eq!(ws.output_json("passed"), Value::Bool(false));
 
     let v2_only = [
         "apigateway_v2_access_logging",
@@ -351,15 +355,11 @@ fn denied_s3_and_cloudwatch_error_only_the_trail_bucket_and_alarm_controls() {
     seed_logging(&emu);
     // S3 refuses in REST-XML, CloudWatch in its SDK's protocol (query XML for the pinned
     // aws-sdk-cloudwatch, RPC v2 CBOR for newer ones): the code starts `AccessDenied` either way.
-    let (proxy, ws) = denying(
+    let (proxy, out, f) = assess_denied(
         &emu,
         &["s3", "monitoring"],
         &assessment_config("services = [\"cloudtrail\", \"config\", \"cloudwatch\"]"),
     );
-    let out = ws.apply();
-    out.assert_success();
-    let f = findings(&ws);
-    assert_eq!(ws.output_json("passed"), Value::Bool(false));
 
     // The trail's bucket is read per bucket: only the two bucket controls need S3.
     for control in [
