@@ -31,7 +31,7 @@ test: venv
 
 ## Regenerates docs/ from the provider schema and the control catalogue.
 docs: venv
-	UPDATE_DOCS=1 $(CARGO) test --test docs
+	UPDATE_DOCS=1 $(CARGO) test --test it docs::
 
 ## Startup, RPC round trip, assessment and plan-evaluation figures, with peers where installed.
 bench: venv
@@ -41,7 +41,7 @@ bench: venv
 ## fault proxy; prints runs, faults injected, applies converged, orphans and panics (both must be 0).
 SOAK_RUNS ?= 25
 soak: venv
-	SOAK_RUNS=$(SOAK_RUNS) $(CARGO) test --test faults soak_figures -- --ignored --nocapture
+	SOAK_RUNS=$(SOAK_RUNS) $(CARGO) test --test it faults::soak_figures -- --ignored --nocapture
 
 ## Builds a release binary and installs it into a Terraform filesystem mirror.
 install: venv

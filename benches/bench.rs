@@ -24,15 +24,15 @@
 mod live;
 mod plan_eval;
 
-#[path = "../tests/common/emulator.rs"]
+#[path = "../tests/it/common/emulator.rs"]
 #[allow(dead_code)]
 mod emulator;
 
-#[path = "../tests/common/faults.rs"]
+#[path = "../tests/it/common/faults.rs"]
 #[allow(dead_code)]
 mod faults;
 
-#[path = "../tests/common/plugin_client.rs"]
+#[path = "../tests/it/common/plugin_client.rs"]
 #[allow(dead_code)]
 mod plugin_client;
 

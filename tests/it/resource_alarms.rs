@@ -3,7 +3,7 @@
 //! and an HTTP API (Ruling 6), in-place update, drift repair, import by prefix, replacement,
 //! destroy, and an unknown API refused at plan time.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 use secbaseline_engine::rules::logging::{normalize_pattern, CIS_ALARMS};

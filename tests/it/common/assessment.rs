@@ -28,7 +28,7 @@ pub fn assessment_config(body: &str) -> String {
     )
 }
 
-/// Runs a seed script (`include_str!("seeds/x.py")`) and parses the JSON on its last line.
+/// Runs a seed script (`include_str!("../seeds/x.py")` from a module of `tests/it/`) and parses the JSON on its last line.
 pub fn seed(emu: &Emulator, script: &str) -> Value {
     emu.python_json(script)
 }
@@ -43,7 +43,7 @@ pub fn seed_logging(emu: &Emulator) {
     let script = format!(
         "CIS_PATTERNS = json.loads({:?})\n{}",
         serde_json::to_string(&patterns).expect("patterns serialize"),
-        include_str!("../seeds/logging.py")
+        include_str!("../../seeds/logging.py")
     );
     emu.python(&script);
 }

@@ -11,7 +11,7 @@
 //! `faults_bounded_soak` runs `SOAK_RUNS` (default 3) runs in CI; `make soak` runs
 //! `soak_figures` (ignored by default) with `SOAK_RUNS=25` and prints the figures.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,10 +2,9 @@
 //! every collected fact is checked field by field, with the number of AWS calls made. Failures
 //! must come back as `Collected::Failed`, never as an empty success.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
-use std::sync::Once;
 
 use common::Emulator;
 use secbaseline_engine::facts::{
@@ -20,30 +19,9 @@ use terraform_provider_secbaseline::live::{self, CallCounter};
 const REGION: &str = "us-east-1";
 const ACCOUNT: &str = "123456789012";
 
-/// Fixed, fake credentials and no shared config files, identical for every test (so setting them
-/// once for the process is race-free); endpoints are per test, through `AwsSettings`.
-fn isolate_credentials() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        for (k, v) in [
-            ("AWS_ACCESS_KEY_ID", "testing"),
-            ("AWS_SECRET_ACCESS_KEY", "testing"),
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_CONFIG_FILE", "/dev/null"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ] {
-            std::env::set_var(k, v);
-        }
-        for k in Emulator::aws_env_removed() {
-            std::env::remove_var(k);
-        }
-        std::env::remove_var("AWS_ENDPOINT_URL");
-    });
-}
-
 /// Clients with every service pointed at `url`.
 async fn clients_at(url: &str) -> AwsClients {
-    isolate_credentials();
+    common::isolate_sdk_env();
     let settings = AwsSettings {
         region: Some(REGION.into()),
         endpoints: ENDPOINT_SERVICES
@@ -99,7 +77,7 @@ fn vars(pairs: &[(&str, &str)]) -> Known<BTreeMap<String, String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apigateway_rest_apis_stages_methods_and_domains() {
     let emu = Emulator::start();
-    let ids = seed(&emu, include_str!("fixtures/seed_apigateway.py"));
+    let ids = seed(&emu, include_str!("../fixtures/seed_apigateway.py"));
     let clients = clients_at(emu.endpoint()).await;
     let calls = CallCounter::default();
     let facts = ok(live::apigateway::collect(&clients, REGION, &calls).await);
@@ -251,7 +229,7 @@ async fn apigateway_rest_apis_stages_methods_and_domains() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apigatewayv2_apis_stages_routes_integrations_and_domains() {
     let emu = Emulator::start();
-    let ids = seed(&emu, include_str!("fixtures/seed_apigatewayv2.py"));
+    let ids = seed(&emu, include_str!("../fixtures/seed_apigatewayv2.py"));
     let clients = clients_at(emu.endpoint()).await;
     let calls = CallCounter::default();
     let facts = ok(live::apigatewayv2::collect(&clients, REGION, &calls).await);
@@ -386,7 +364,7 @@ async fn apigatewayv2_apis_stages_routes_integrations_and_domains() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logging_and_monitoring_services() {
     let emu = Emulator::start();
-    let ids = seed(&emu, include_str!("fixtures/seed_logging.py"));
+    let ids = seed(&emu, include_str!("../fixtures/seed_logging.py"));
     let clients = clients_at(emu.endpoint()).await;
 
     // CloudTrail: 1 DescribeTrails + 2 per trail (4 visible: 3 home + 1 shadow) + 4 per bucket
@@ -748,8 +726,8 @@ async fn unreachable_endpoints_fail_and_never_look_empty() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_unreachable_service_fails_only_itself() {
     let emu = Emulator::start();
-    seed(&emu, include_str!("fixtures/seed_apigatewayv2.py"));
-    isolate_credentials();
+    seed(&emu, include_str!("../fixtures/seed_apigatewayv2.py"));
+    common::isolate_sdk_env();
     let mut endpoints: BTreeMap<String, String> = ENDPOINT_SERVICES
         .iter()
         .map(|s| (s.to_string(), emu.endpoint().to_string()))

@@ -1,7 +1,7 @@
 //! Provider configuration through the real `terraform` binary: the account data source
 //! against the emulator, and bad configuration giving clear diagnostics on the right attribute.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 

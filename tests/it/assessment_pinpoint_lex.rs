@@ -5,7 +5,7 @@
 //! PASS with them, and the regional ones are NOT_APPLICABLE in a region without apps or bots
 //! (issue #5).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -120,7 +120,7 @@ fn in_region<'a>(f: &'a [Value], control: &str, region: &str) -> Vec<&'a Value> 
 #[test]
 fn every_pinpoint_and_lex_control_reports_the_expected_statuses() {
     let emu = Emulator::start();
-    let ids = seed(&emu, include_str!("seeds/pinpoint_lex.py"));
+    let ids = seed(&emu, include_str!("../seeds/pinpoint_lex.py"));
     let expected = expectations(&ids);
 
     // Coverage comes from the catalogue: a new Pinpoint or Lex control fails this test until

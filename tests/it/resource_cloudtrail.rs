@@ -2,7 +2,7 @@
 //! in-place update, replacement, drift repair, import, destroy, a create that fails halfway
 //! and a destroy that fails halfway.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 use serde_json::{json, Value};

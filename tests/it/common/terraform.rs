@@ -3,11 +3,9 @@
 //! [`Workspace::new`] writes the config into a temporary directory and a temporary
 //! `TF_CLI_CONFIG_FILE` whose `dev_overrides` point `secbaseline/secbaseline` at the freshly
 //! built provider binary, so no `terraform init` is needed (init itself fails under
-//! dev_overrides). [`Workspace::with_mirror`] instead lays the binary out as a
+//! dev_overrides). [`Workspace::with_mirror_files`] instead lays the binary out as a
 //! `filesystem_mirror` and runs `terraform init`, for configs that need init (modules,
-//! backends). The lock file then pins the binary's hash: after a rebuild of the provider a
-//! mirror workspace needs [`Workspace::reinit`] (`init -upgrade`) — a new workspace is fresh
-//! anyway.
+//! backends).
 //!
 //! The Terraform binary is `$TERRAFORM` (e.g. `tofu`) or `terraform` on the PATH.
 //! The machine's own `TF_CLI_CONFIG_FILE`, `TF_CLI_ARGS*` etc. are never used.
@@ -102,15 +100,6 @@ impl Output {
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .collect()
     }
-
-    /// The `diagnostic` objects of `-json` output (`severity`, `summary`, `detail`, `address`…).
-    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
-        self.json_lines()
-            .into_iter()
-            .filter(|v| v["type"] == "diagnostic")
-            .map(|v| v["diagnostic"].clone())
-            .collect()
-    }
 }
 
 impl std::fmt::Display for Output {
@@ -136,7 +125,6 @@ impl std::fmt::Display for Output {
 pub struct Workspace {
     root: TempDir,
     dir: PathBuf,
-    cli_config: PathBuf,
     terraform: PathBuf,
     env: Vec<(String, String)>,
     mirror: bool,
@@ -144,21 +132,14 @@ pub struct Workspace {
 
 impl Workspace {
     /// A dev_overrides workspace with `main.tf` = `main_tf`, AWS pointed at `emulator`.
-    /// No `terraform init` is run (modules need [`Workspace::with_mirror`]).
+    /// No `terraform init` is run (modules need [`Workspace::with_mirror_files`]).
     pub fn new(emulator: &Emulator, main_tf: &str) -> Workspace {
         Workspace::build(Some(emulator), main_tf, false)
     }
 
     /// A workspace that installs the provider from a filesystem mirror and runs
-    /// `terraform init` (for configs with modules or backends). Rebuilt binary → [`reinit`].
-    ///
-    /// [`reinit`]: Workspace::reinit
-    pub fn with_mirror(emulator: &Emulator, main_tf: &str) -> Workspace {
-        Workspace::with_mirror_files(emulator, &[("main.tf", main_tf)])
-    }
-
-    /// [`Workspace::with_mirror`] for several files (e.g. `main.tf` plus `modules/x/main.tf`),
-    /// all written before `terraform init` runs.
+    /// `terraform init` (for configs with modules or backends), with `files` (e.g. `main.tf`
+    /// plus `modules/x/main.tf`) all written before `terraform init` runs.
     pub fn with_mirror_files(emulator: &Emulator, files: &[(&str, &str)]) -> Workspace {
         let ws = Workspace::build(Some(emulator), "", true);
         let _ = fs::remove_file(ws.dir.join("main.tf"));
@@ -260,7 +241,6 @@ impl Workspace {
         Workspace {
             root,
             dir,
-            cli_config,
             terraform,
             env,
             mirror,
@@ -270,11 +250,6 @@ impl Workspace {
     /// The working directory (holds main.tf and the state).
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The temporary CLI config file in use.
-    pub fn cli_config(&self) -> &Path {
-        &self.cli_config
     }
 
     /// Adds or replaces an environment variable for every later command (e.g. `TF_LOG`).
@@ -376,27 +351,6 @@ impl Workspace {
         out
     }
 
-    /// `terraform init -upgrade`: after the provider binary was rebuilt (mirror workspaces).
-    pub fn reinit(&self) -> Output {
-        assert!(self.mirror, "reinit is only for with_mirror workspaces");
-        let (os, arch) = platform();
-        let target = self
-            .root
-            .path()
-            .join("mirror/registry.terraform.io")
-            .join(PROVIDER_SOURCE)
-            .join(PROVIDER_VERSION)
-            .join(format!("{os}_{arch}"))
-            .join(format!(
-                "terraform-provider-secbaseline_v{PROVIDER_VERSION}"
-            ));
-        fs::copy(provider_binary(), &target).expect("refreshing the mirrored binary");
-        let _ = fs::remove_file(self.dir.join(".terraform.lock.hcl"));
-        let out = self.run(&["init", "-upgrade", "-input=false", "-no-color"]);
-        out.assert_success();
-        out
-    }
-
     /// `terraform plan`; returns whatever happened.
     pub fn plan(&self) -> Output {
         self.run(&["plan", "-input=false", "-no-color"])
@@ -490,11 +444,6 @@ impl Running {
     /// Whether Terraform has exited.
     pub fn exited(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(Some(_)))
-    }
-
-    /// What Terraform has written to stdout so far.
-    pub fn stdout_so_far(&self) -> String {
-        fs::read_to_string(&self.out_path).unwrap_or_default()
     }
 
     /// Waits up to `limit`; on expiry kills the whole process group. Returns the output.

@@ -2,7 +2,7 @@
 //! its control calls, and the Terraform runner. If these fail, every other integration test
 //! would fail for reasons that have nothing to do with the provider.
 
-mod common;
+use crate::common;
 
 use common::emulator::parse_http_response;
 use common::{Emulator, RootState, Workspace};

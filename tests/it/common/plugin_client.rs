@@ -1,8 +1,8 @@
 //! Starting the provider binary the way Terraform does, and speaking tfplugin6 to it.
 //!
-//! Shared by the protocol tests (`tests/protocol.rs`, through `mod common`) and the benchmark
+//! Shared by the protocol tests (`tests/it/protocol.rs`, through `crate::common`) and the benchmark
 //! (`benches/bench.rs` includes this file with `#[path]`), so it depends only on the crate and
-//! its (dev-)dependencies, never on the rest of `tests/common`.
+//! its (dev-)dependencies, never on the rest of `tests/it/common`.
 //!
 //! - [`Launch`] builds the command: go-plugin's magic cookie, `PLUGIN_PROTOCOL_VERSIONS=6`, and
 //!   in mTLS mode a client certificate made like Terraform's in `PLUGIN_CLIENT_CERT`. The
@@ -171,6 +171,7 @@ impl Launch {
         self
     }
 
+    #[allow(dead_code)] // used by benches/bench.rs (no test needs it)
     pub fn envs<K: Into<String>, V: Into<String>>(
         mut self,
         vars: impl IntoIterator<Item = (K, V)>,
@@ -328,8 +329,6 @@ impl Handshake {
 pub struct Finished {
     /// `None` when it had to be killed.
     pub status: Option<ExitStatus>,
-    /// How long after the call it took to exit on its own.
-    pub exited_after: Option<Duration>,
     /// Everything on stdout after the handshake line.
     pub stdout_rest: Vec<u8>,
     pub stderr: String,
@@ -342,6 +341,7 @@ pub struct Plugin {
     /// The raw handshake line without its newline.
     pub line: String,
     pub client_cert: Option<ClientCert>,
+    #[allow(dead_code)] // used by benches/bench.rs (no test needs it)
     pub started: Instant,
     /// From spawn to the handshake line being read.
     pub handshake_after: Duration,
@@ -405,9 +405,7 @@ impl Plugin {
     /// Waits up to `timeout` for the process to exit (killing it after that) and collects its
     /// output.
     pub fn finish(mut self, timeout: Duration) -> Finished {
-        let t0 = Instant::now();
         let status = self.wait_exit(timeout);
-        let exited_after = status.map(|_| t0.elapsed());
         if status.is_none() {
             let _ = self.child.kill();
             let _ = self.child.wait();
@@ -417,7 +415,6 @@ impl Plugin {
         }
         Finished {
             status,
-            exited_after,
             stdout_rest: self.stdout_rest(),
             stderr: self.stderr(),
         }
@@ -674,6 +671,7 @@ pub fn describe(diags: &[pb::Diagnostic]) -> String {
 }
 
 /// The `p`-th percentile (0–100) of `samples`, nearest rank; sorts in place.
+#[allow(dead_code)] // used by benches/bench.rs (no test needs it)
 pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     if samples.is_empty() {
         return Duration::ZERO;

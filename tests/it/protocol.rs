@@ -2,7 +2,7 @@
 //! to Terraform's client certificate, the tfplugin6 RPCs, graceful shutdown, and that nothing
 //! secret reaches the process's output. Each test starts the real binary.
 
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
 use std::process::Stdio;

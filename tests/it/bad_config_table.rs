@@ -5,7 +5,7 @@
 //! nothing else may come back (no duplicate, no error on another path). One test runs a few
 //! rows through `terraform validate` to show Terraform prints the attribute.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

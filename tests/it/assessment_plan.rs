@@ -1,7 +1,7 @@
 //! `secbaseline_assessment` with `source = "plan"` and `"live+plan"` through terraform: findings
 //! per planned address (FAIL / PASS / UNKNOWN), and clear diagnostics for bad plan JSON.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 use serde_json::Value;
@@ -36,7 +36,8 @@ fn status_of(findings: &[Value], control: &str, address: &str) -> Vec<String> {
         .collect()
 }
 
-const FIXTURE: &str = include_str!("../crates/engine/tests/fixtures/plans/apigateway_modules.json");
+const FIXTURE: &str =
+    include_str!("../../crates/engine/tests/fixtures/plans/apigateway_modules.json");
 
 #[test]
 fn planned_resources_are_judged_by_address() {

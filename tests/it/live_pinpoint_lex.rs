@@ -2,9 +2,7 @@
 //! streams, bot aliases with conversation logging on, off and unencrypted, and the outcomes
 //! Ruling 13 asks for when a region cannot be reached.
 
-mod common;
-
-use std::sync::Once;
+use crate::common;
 
 use common::Emulator;
 use secbaseline_engine::facts::{Collected, Known, LexFacts, PinpointFacts};
@@ -12,26 +10,8 @@ use terraform_provider_secbaseline::aws::clients::ENDPOINT_SERVICES;
 use terraform_provider_secbaseline::aws::{AwsClients, AwsSettings};
 use terraform_provider_secbaseline::live::{lex, pinpoint, CallCounter};
 
-fn test_env() {
-    static ENV: Once = Once::new();
-    ENV.call_once(|| {
-        for var in Emulator::aws_env_removed() {
-            std::env::remove_var(var);
-        }
-        for (key, value) in [
-            ("AWS_ACCESS_KEY_ID", "testing"),
-            ("AWS_SECRET_ACCESS_KEY", "testing"),
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_CONFIG_FILE", "/dev/null"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ] {
-            std::env::set_var(key, value);
-        }
-    });
-}
-
 async fn clients_for(endpoint: &str) -> AwsClients {
-    test_env();
+    common::isolate_sdk_env();
     let settings = AwsSettings {
         region: Some("us-east-1".into()),
         endpoints: ENDPOINT_SERVICES

@@ -2,7 +2,7 @@
 //! create with a recorder, in-place update, drift repair, import by prefix, replacement,
 //! destroy, the no-recorder refusal, and a create that fails halfway.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 use serde_json::Value;

@@ -9,7 +9,7 @@
 //! runs, no sockets) so hundreds of cases run in seconds; the deep-nesting test also sends its
 //! value to the real binary and checks the process survives.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -318,7 +318,8 @@ async fn exercise(p: &ProviderRpc, t: &Target, args: &[Vec<u8>]) -> Result<(), T
 // ---------------------------------------------------------------------------------------------
 
 /// A plan JSON the assessment accepts, so schema-shaped configs reach the plan mapper.
-const PLAN_FIXTURE: &str = include_str!("../crates/engine/tests/fixtures/plans/iam_documents.json");
+const PLAN_FIXTURE: &str =
+    include_str!("../../crates/engine/tests/fixtures/plans/iam_documents.json");
 
 fn interesting_strings() -> Vec<String> {
     let mut out: Vec<String> = [

@@ -1,10 +1,9 @@
 //! Live IAM and Access Analyzer collectors against the emulator: every field the rules read,
 //! seeded through boto3, and a dead endpoint that must give `Failed`, never an empty success.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
-use std::sync::Once;
 
 use common::{Emulator, RootState};
 use secbaseline_engine::facts::{
@@ -16,27 +15,8 @@ use terraform_provider_secbaseline::aws::{AwsClients, AwsSettings};
 use terraform_provider_secbaseline::live::{access_analyzer, iam, CallCounter};
 use time::OffsetDateTime;
 
-/// Static test credentials and an isolated SDK configuration, set once per test process.
-fn test_env() {
-    static ENV: Once = Once::new();
-    ENV.call_once(|| {
-        for var in Emulator::aws_env_removed() {
-            std::env::remove_var(var);
-        }
-        for (key, value) in [
-            ("AWS_ACCESS_KEY_ID", "testing"),
-            ("AWS_SECRET_ACCESS_KEY", "testing"),
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("AWS_CONFIG_FILE", "/dev/null"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ] {
-            std::env::set_var(key, value);
-        }
-    });
-}
-
 async fn clients_for(endpoint: &str, validate: bool) -> AwsClients {
-    test_env();
+    common::isolate_sdk_env();
     let settings = AwsSettings {
         region: Some("us-east-1".into()),
         endpoints: ENDPOINT_SERVICES

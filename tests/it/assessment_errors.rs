@@ -6,7 +6,7 @@
 //! warning from `terraform apply` and `passed = false`; controls of the same assessment that
 //! need nothing refused evaluate as usual (CONTROLS.md Rulings 1 and 13).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -99,7 +99,7 @@ fn no_error(f: &[Value], out: &Output, control: &str) {
 #[test]
 fn denied_pinpoint_and_lex_are_error_with_a_warning_while_other_services_evaluate() {
     let emu = Emulator::start();
-    let ids = seed(&emu, include_str!("seeds/pinpoint_lex.py"));
+    let ids = seed(&emu, include_str!("../seeds/pinpoint_lex.py"));
     let (proxy, out, f) = assess_denied(
         &emu,
         &["mobiletargeting", "lex"],
@@ -242,7 +242,7 @@ iam.create_policy(PolicyName="administrator", PolicyDocument=json.dumps({"Versio
 #[test]
 fn one_denied_operation_of_a_regional_service_errors_exactly_the_controls_that_need_it() {
     let emu = Emulator::start();
-    let ids = seed(&emu, include_str!("seeds/apigateway.py"));
+    let ids = seed(&emu, include_str!("../seeds/apigateway.py"));
     seed_logging(&emu);
     let (secure_rest, insecure_rest, secure_http, insecure_http) = (
         ids["secure_rest"].as_str().expect("id").to_string(),

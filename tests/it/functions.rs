@@ -2,7 +2,7 @@
 //! outputs of each function, a `check` block, `precondition`s in the example module
 //! `admin-policy-guard`, unknown values, and errors on the offending argument.
 
-mod common;
+use crate::common;
 
 use common::Workspace;
 
@@ -211,7 +211,7 @@ fn wrong_arguments_are_errors_on_the_argument() {
 }
 
 fn guard_files(policy: &str) -> Vec<(String, String)> {
-    let module = include_str!("../examples/modules/admin-policy-guard/main.tf");
+    let module = include_str!("../../examples/modules/admin-policy-guard/main.tf");
     let main = format!(
         r#"{HEADER}
 module "guard" {{

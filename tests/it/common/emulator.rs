@@ -20,8 +20,6 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// Timeout of one control-plane HTTP call (reset, set_root).
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The account every emulator call lands in unless a test assumes a role elsewhere.
-pub const ACCOUNT_ID: &str = "123456789012";
 pub const REGION: &str = "us-east-1";
 
 /// Root-user state the emulator reports (moto alone has none).
@@ -67,7 +65,6 @@ pub struct Emulator {
     endpoint: String,
     port: u16,
     log_path: PathBuf,
-    name: String,
 }
 
 /// The repository root (the provider crate's manifest directory).
@@ -202,7 +199,6 @@ impl Emulator {
             endpoint,
             port,
             log_path,
-            name,
         }
     }
 
@@ -217,10 +213,6 @@ impl Emulator {
 
     pub fn log_path(&self) -> &Path {
         &self.log_path
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
     }
 
     /// Environment for any AWS client (SDK, boto3, Terraform + provider) aimed at this emulator,

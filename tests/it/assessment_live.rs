@@ -5,7 +5,7 @@
 //! what it does not judge alone; account logging controls pass once a compliant baseline
 //! exists; gating, exemptions and collection errors behave as documented.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -24,7 +24,7 @@ const ACCOUNT_ID: &str = "123456789012";
 const OUT_OF_SCOPE: &str = "OUT_OF_SCOPE";
 
 fn seed_apigateway(emu: &Emulator) -> Value {
-    seed(emu, include_str!("seeds/apigateway.py"))
+    seed(emu, include_str!("../seeds/apigateway.py"))
 }
 
 /// The ids `tests/seeds/apigateway.py` printed, turned into resource-id needles precise enough

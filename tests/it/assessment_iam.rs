@@ -5,7 +5,7 @@
 //! account-level controls (root, password policy, support role, analyzer) FAIL on the
 //! neglected account and PASS once it is hardened; age parameters reach the rules.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -244,7 +244,7 @@ fn assessment(emu: &Emulator, body: &str) -> Vec<Value> {
 fn every_iam_and_sts_control_judges_exactly_the_bad_resources() {
     let emu = Emulator::start();
     emu.set_root(RootState::insecure());
-    let seeded = seed(&emu, include_str!("seeds/iam.py"));
+    let seeded = seed(&emu, include_str!("../seeds/iam.py"));
     assert!(
         seeded["service_linked_role"]
             .as_str()
@@ -341,7 +341,7 @@ fn every_iam_and_sts_control_judges_exactly_the_bad_resources() {
     }
 
     // Hardened: the account-level controls pass.
-    seed(&emu, include_str!("seeds/iam_hardened.py"));
+    seed(&emu, include_str!("../seeds/iam_hardened.py"));
     emu.set_root(RootState::default());
     let f = assessment(&emu, "services = [\"iam\", \"sts\"]");
     check_all(&f, &hardened);

@@ -3,7 +3,7 @@
 //! secbaseline_cloudtrail + secbaseline_config_rules + secbaseline_alarms makes every
 //! account-level control and the service logging controls pass; destroy leaves nothing.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 use serde_json::Value;
@@ -59,10 +59,10 @@ fn assess_apply_baseline_assess_again_then_destroy_leaves_nothing() {
     let ws = Workspace::with_mirror_files(
         &emu,
         &[
-            ("main.tf", include_str!("../examples/demo/main.tf")),
+            ("main.tf", include_str!("../../examples/demo/main.tf")),
             (
                 "baseline/main.tf",
-                include_str!("../examples/demo/baseline/main.tf"),
+                include_str!("../../examples/demo/baseline/main.tf"),
             ),
         ],
     );

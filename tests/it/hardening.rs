@@ -2,10 +2,10 @@
 //! `-parallelism=20` (the shared collection cache stays correct, each source is collected once
 //! per provider process, no deadlock), and secrets (credentials, session tokens, secret-looking
 //! stage variables) never reaching logs at TF_LOG=trace, stdout/stderr, state, findings or SARIF.
-//! (`tests/protocol.rs` checks the provider's own stderr at the RPC level; this is the
+//! (`tests/it/protocol.rs` checks the provider's own stderr at the RPC level; this is the
 //! Terraform level: Terraform's log, the state file and the outputs.)
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

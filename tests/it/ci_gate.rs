@@ -1,13 +1,13 @@
 //! `examples/ci-gate` as a pipeline runs it: `gate.sh plan.json` on a saved plan writes the
 //! findings as SARIF and exits 1 when a control at or above `FAIL_ON` fails, 0 otherwise.
 
-mod common;
+use crate::common;
 
 use common::{Emulator, Workspace};
 use serde_json::Value;
 
 /// A plan with a high failure (a secret in a stage variable) and medium ones, no critical.
-const PLAN: &str = include_str!("../crates/engine/tests/fixtures/plans/apigateway_modules.json");
+const PLAN: &str = include_str!("../../crates/engine/tests/fixtures/plans/apigateway_modules.json");
 
 /// A saved plan creating one customer-managed policy whose document is not JSON.
 const UNREADABLE_POLICY_PLAN: &str = r#"{
@@ -35,8 +35,8 @@ fn the_gate_writes_sarif_and_fails_exactly_at_its_threshold() {
     let ws = Workspace::with_mirror_files(
         &emu,
         &[
-            ("main.tf", include_str!("../examples/ci-gate/main.tf")),
-            ("gate.sh", include_str!("../examples/ci-gate/gate.sh")),
+            ("main.tf", include_str!("../../examples/ci-gate/main.tf")),
+            ("gate.sh", include_str!("../../examples/ci-gate/gate.sh")),
         ],
     );
     ws.write("review/plan.json", PLAN);
