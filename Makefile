@@ -24,6 +24,12 @@ demo: venv
 	@bash scripts/demo.sh
 
 ## The whole suite: formatting, lints, unit tests, Terraform-driven integration tests, docs check.
+## Cheapest first, so a formatting or lint error stops it before the long build. Nothing is
+## compiled twice: clippy's check of the dependencies is metadata only (no code generation) and
+## shares the build scripts and proc-macros with `cargo test`, whose build `cargo build` and
+## `make demo` then reuse as is (the dev-dependencies change no feature of the normal graph,
+## see `getrandom` in Cargo.toml); the integration tests are one binary (tests/it/).
+## One area: `cargo test --test it <module>`, e.g. `cargo test --test it assessment_live`.
 test: venv
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
