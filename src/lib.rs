@@ -8,6 +8,7 @@ pub mod data_sources;
 pub mod diag;
 pub mod docs;
 pub mod error;
+pub mod finding_value;
 pub mod framework;
 pub mod functions;
 pub mod live;

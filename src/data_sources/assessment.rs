@@ -19,23 +19,7 @@ use crate::value::{Ty, Value};
 /// The assessment data source.
 pub struct AssessmentDataSource;
 
-/// The object type of one finding in `findings`.
-pub fn finding_type() -> Ty {
-    Ty::object([
-        ("control_id", Ty::String),
-        ("title", Ty::String),
-        ("service", Ty::String),
-        ("severity", Ty::String),
-        ("status", Ty::String),
-        ("resource_id", Ty::String),
-        ("region", Ty::String),
-        ("message", Ty::String),
-        ("remediation", Ty::String),
-        ("frameworks", Ty::list(Ty::String)),
-        ("remediated_by", Ty::String),
-        ("address", Ty::String),
-    ])
-}
+pub use crate::finding_value::finding_type;
 
 fn summary_type() -> Ty {
     Ty::object([
@@ -229,26 +213,6 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     }
 }
 
-fn finding_value(f: &Finding) -> Value {
-    Value::object([
-        ("control_id", Value::string(&f.control_id)),
-        ("title", Value::string(&f.title)),
-        ("service", Value::string(f.service.key())),
-        ("severity", Value::string(f.severity.as_str())),
-        ("status", Value::string(f.status.as_str())),
-        ("resource_id", Value::string(&f.resource_id)),
-        ("region", Value::string(&f.region)),
-        ("message", Value::string(&f.message)),
-        ("remediation", Value::string(&f.remediation)),
-        (
-            "frameworks",
-            Value::string_list(f.frameworks.iter().cloned()),
-        ),
-        ("remediated_by", Value::opt_string(f.remediated_by.clone())),
-        ("address", Value::opt_string(f.address.clone())),
-    ])
-}
-
 /// `passed`: no FAIL or ERROR at or above the threshold (every severity when `none`).
 pub fn passed(findings: &[Finding], fail_on: FailOn) -> bool {
     let min = match fail_on {
@@ -291,13 +255,14 @@ pub fn diagnostics(result: &assessment::Assessment) -> Vec<Diag> {
         }
         // Every remediation text names the bundle that fixes the control (a catalogue test
         // checks it), so nothing is appended here.
-        detail.push_str(&format!("\nRemediation: {}", first.remediation));
+        let (title, remediation) = first.meta().map_or(("", ""), |m| (m.title, m.remediation));
+        detail.push_str(&format!("\nRemediation: {remediation}"));
         let summary = format!(
             "Control {control} failed ({}, {} resource{}): {}",
             first.severity.as_str(),
             failures.len(),
             if failures.len() == 1 { "" } else { "s" },
-            first.title
+            title
         );
         if gating.contains(control) {
             diags.push(Diag::error(summary, detail, None));
@@ -333,7 +298,7 @@ pub fn state_value(
     state.set("id", Value::string(id));
     state.set(
         "findings",
-        Value::List(result.findings.iter().map(finding_value).collect()),
+        crate::finding_value::findings_value(&result.findings),
     );
     state.set(
         "summary",

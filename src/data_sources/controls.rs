@@ -53,7 +53,10 @@ pub fn controls_value(selection: &Selection) -> Value {
                         Value::string_list(m.frameworks.iter().copied()),
                     ),
                     ("remediation", Value::string(m.remediation)),
-                    ("remediated_by", Value::opt_string(m.remediated_by)),
+                    (
+                        "remediated_by",
+                        Value::opt_string(m.remediated_by.map(|b| b.resource_type())),
+                    ),
                 ])
             })
             .collect(),

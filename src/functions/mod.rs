@@ -6,11 +6,10 @@ pub mod policy_findings;
 pub mod resource_findings;
 pub mod trust_findings;
 
-use secbaseline_engine::finding::Finding;
 use secbaseline_engine::params::Params;
 
 use crate::framework::{Function, FunctionFailure};
-use crate::value::{Ty, Value};
+use crate::value::Value;
 
 /// Every function, in one list.
 pub fn all() -> Vec<Box<dyn Function>> {
@@ -21,43 +20,7 @@ pub fn all() -> Vec<Box<dyn Function>> {
     ]
 }
 
-/// The attributes of one finding as the functions return it.
-pub const FINDING_ATTRIBUTES: [&str; 7] = [
-    "control_id",
-    "title",
-    "severity",
-    "status",
-    "resource_id",
-    "message",
-    "remediation",
-];
-
-/// `list(object({control_id, title, severity, status, resource_id, message, remediation}))`.
-pub fn findings_type() -> Ty {
-    Ty::list(Ty::object(
-        FINDING_ATTRIBUTES.iter().map(|a| (*a, Ty::String)),
-    ))
-}
-
-/// The findings as the functions' return value.
-pub fn findings_value(findings: &[Finding]) -> Value {
-    Value::List(
-        findings
-            .iter()
-            .map(|f| {
-                Value::object([
-                    ("control_id", Value::string(&f.control_id)),
-                    ("title", Value::string(&f.title)),
-                    ("severity", Value::string(f.severity.to_string())),
-                    ("status", Value::string(f.status.as_str())),
-                    ("resource_id", Value::string(&f.resource_id)),
-                    ("message", Value::string(&f.message)),
-                    ("remediation", Value::string(&f.remediation)),
-                ])
-            })
-            .collect(),
-    )
-}
+pub use crate::finding_value::{findings_type, findings_value, FINDING_ATTRIBUTES};
 
 /// Parameters for a judgement made now (no clock-dependent control judges documents).
 pub fn params() -> Params {

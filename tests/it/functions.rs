@@ -77,15 +77,17 @@ output "stage" {{
     let first = &policy[0];
     for attr in [
         "control_id",
-        "title",
+        "service",
         "severity",
         "status",
         "resource_id",
+        "region",
         "message",
-        "remediation",
     ] {
         assert!(first[attr].is_string(), "{attr} in {first}");
     }
+    // A policy judged on its own belongs to no account the function could know of.
+    assert!(first["account_id"].is_null(), "{first}");
     let least = ws.output_json("least");
     assert!(
         least

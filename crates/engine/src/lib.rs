@@ -8,6 +8,7 @@ pub mod finding;
 pub mod params;
 pub mod plan;
 pub mod policy;
+pub mod remediation;
 pub mod rules;
 pub mod service;
 pub mod severity;

@@ -220,12 +220,13 @@ pub async fn find_api(
     match v2.get_api().api_id(api_id).send().await {
         Ok(o) => match o.protocol_type().map(|p| p.as_str()) {
             Some("HTTP") => Ok(Some(ApiKind::Http)),
+            Some("WEBSOCKET") => Ok(Some(ApiKind::WebSocket)),
             other => Err(crate::error::Error::config(
                 crate::diag::AttrPath::of("api_gateway"),
                 "Unsupported API type",
                 format!(
-                    "API {api_id} is a {} API; api_gateway blocks take REST and HTTP APIs.",
-                    other.unwrap_or("non-HTTP")
+                    "API {api_id} has protocol {}; api_gateway blocks take REST, HTTP and WebSocket APIs.",
+                    other.unwrap_or("(none)")
                 ),
             )),
         },

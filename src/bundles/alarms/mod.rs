@@ -79,7 +79,7 @@ impl Ctx {
                 Ok(None) => Err(Diag::error(
                     "API Gateway API not found",
                     format!(
-                        "No REST or HTTP API with ID \"{id}\" exists in {}.",
+                        "No REST, HTTP or WebSocket API with ID \"{id}\" exists in {}.",
                         self.env.region
                     ),
                     None,
@@ -133,7 +133,7 @@ impl Resource for AlarmsResource {
                     ReadResult::partial(left, result.err())
                 }
                 (Some(planned), prior) => {
-                    let Some(inputs) = desired::Inputs::from_config(&req.config) else {
+                    let Some(inputs) = desired::inputs_from_config(&req.config) else {
                         return ReadResult::partial(
                             req.prior.clone(),
                             Some(Error::Internal(

@@ -5,7 +5,7 @@ use crate::diag::{AttrPath, Diag};
 use crate::framework::{PlanRequest, PlanResponse};
 use crate::value::Value;
 
-use super::desired::{topic_name, ApiKind, Env, Inputs};
+use super::desired::{inputs_from_config, topic_name, ApiKind, Env, StateValue};
 use super::schema::{
     DEFAULT_ERROR_THRESHOLD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LATENCY_STATISTIC,
     DEFAULT_LATENCY_THRESHOLD_MS, DEFAULT_NAMESPACE, DEFAULT_PERIOD, DEFAULT_PREFIX,
@@ -117,7 +117,7 @@ pub fn plan(req: PlanRequest, lookup: Option<&Lookup>) -> PlanResponse {
         _ => Value::Bool(false),
     };
     planned.set("created_sns_topic", created_topic.clone());
-    let inputs = Inputs::from_config(config);
+    let inputs = inputs_from_config(config);
     if created_topic == Value::Bool(true) {
         let arn = match (lookup, planned.get("name_prefix").as_str()) {
             (Some(l), Some(p)) => Value::string(l.env.topic_arn(&topic_name(p))),

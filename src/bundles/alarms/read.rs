@@ -7,7 +7,9 @@ use crate::diag::Diag;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-use super::desired::{cis, parse_apigw_name, topic_name, KIND_5XX, KIND_CIS, KIND_LATENCY};
+use super::desired::{
+    cis, parse_apigw_name, topic_name, StateValue, KIND_5XX, KIND_CIS, KIND_LATENCY,
+};
 use super::finders::{find_alarms, find_email_subscriptions, find_filters, topic_exists};
 use super::Ctx;
 

@@ -5,15 +5,11 @@ use crate::schema::{Attribute, Block, Nesting};
 use crate::value::{Ty, Value};
 
 use super::desired::cis_keys;
-
-pub const DEFAULT_PREFIX: &str = "secbaseline-";
-pub const DEFAULT_NAMESPACE: &str = "CISBenchmark";
-pub const DEFAULT_PERIOD: i64 = 300;
-pub const DEFAULT_THRESHOLD: f64 = 1.0;
-pub const DEFAULT_EVALUATION_PERIODS: i64 = 1;
-pub const DEFAULT_LATENCY_STATISTIC: &str = "p99";
-pub const DEFAULT_LATENCY_THRESHOLD_MS: f64 = 5000.0;
-pub const DEFAULT_ERROR_THRESHOLD: f64 = 1.0;
+pub use super::desired::{
+    DEFAULT_ERROR_THRESHOLD, DEFAULT_EVALUATION_PERIODS, DEFAULT_LATENCY_STATISTIC,
+    DEFAULT_LATENCY_THRESHOLD_MS, DEFAULT_NAMESPACE, DEFAULT_PERIOD, DEFAULT_PREFIX,
+    DEFAULT_THRESHOLD,
+};
 
 pub fn alarm_ty() -> Ty {
     Ty::object([
@@ -47,8 +43,8 @@ pub fn filter_ty() -> Ty {
 }
 
 pub fn schema() -> Block {
-    let api = Block::new("CloudWatch alarms for one API Gateway stage (REST or HTTP API): 5XX errors and latency, with the SNS topic as alarm action (what `apigateway_stage_alarms` checks).")
-        .attr(Attribute::required("api_id", Ty::String, "ID of the REST or HTTP API."))
+    let api = Block::new("CloudWatch alarms for one API Gateway stage (REST, HTTP or WebSocket API): errors (REST `5XXError`, HTTP `5xx`, WebSocket `IntegrationError`) and latency, with the SNS topic as alarm action (what `apigateway_stage_alarms` checks).")
+        .attr(Attribute::required("api_id", Ty::String, "ID of the REST, HTTP or WebSocket API."))
         .attr(Attribute::required("stage", Ty::String, "Stage name."))
         .attr(Attribute::optional_computed(
             "latency_statistic",

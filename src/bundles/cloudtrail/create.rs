@@ -15,7 +15,8 @@ use crate::aws::wait::retry_while;
 use crate::error::{Error, Result};
 
 use super::finders::{bucket_exists, find_trail_by_name, find_usable_key};
-use super::model::{Spec, TrailFacts, TrailState};
+use super::model::{Spec, TrailState};
+use super::naming::TrailOutcome;
 use super::waiters::{self, code, PROPAGATION_TIMEOUT, TRAIL_VISIBLE_TIMEOUT};
 use super::{delete, naming, policies, Ctx};
 
@@ -348,7 +349,7 @@ async fn steps(
     .await?;
     st.is_logging = true;
     st.controls_satisfied =
-        TrailFacts::desired(spec.log_file_validation, st.created_bucket).controls();
+        TrailOutcome::desired(spec.log_file_validation, st.created_bucket).controls();
     Ok(())
 }
 

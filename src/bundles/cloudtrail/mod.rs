@@ -6,15 +6,15 @@
 //!
 //! Layout (terraform-provider-aws anatomy): `schema`, then `create` (create and update are one
 //! convergence), `read`, `delete`, then `finders` and `waiters`; `plan` holds the planning
-//! rules, `model` the typed state, `naming` and `policies` what the resource derives.
+//! rules, `model` the typed state, names, defaults, the policy documents it writes and
+//! the controls a trail satisfies come from the engine's description of the bundle
+//! (`secbaseline_engine::remediation::cloudtrail`).
 
 mod create;
 mod delete;
 mod finders;
 mod model;
-mod naming;
 mod plan;
-mod policies;
 mod read;
 pub mod schema;
 mod waiters;
@@ -30,7 +30,11 @@ use crate::framework::{
 use crate::schema::Block;
 use crate::value::Value;
 
-pub use model::{TrailFacts, TrailState};
+pub use model::TrailState;
+
+use naming::policies;
+/// The engine's description of this bundle: names, defaults, what a converged trail satisfies.
+pub(crate) use secbaseline_engine::remediation::cloudtrail as naming;
 
 /// The resource.
 pub struct CloudTrailResource;

@@ -7,68 +7,7 @@ use crate::diag::AttrPath;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
-use super::schema::DEFAULT_RETENTION_DAYS;
-
-/// Control IDs of `CONTROLS.md` that a multi-region, logging trail recording all management
-/// events makes pass (Ruling 14: the service-specific ones are "as cloudtrail_multi_region").
-pub const MULTI_REGION_CONTROLS: &[&str] = &[
-    "cloudtrail_multi_region",
-    "apigateway_cloudtrail",
-    "pinpoint_cloudtrail",
-    "lex_cloudtrail",
-];
-pub const KMS_ENCRYPTION: &str = "cloudtrail_kms_encryption";
-pub const LOG_FILE_VALIDATION: &str = "cloudtrail_log_file_validation";
-pub const CLOUDWATCH_LOGS: &str = "cloudtrail_cloudwatch_logs";
-pub const BUCKET_NOT_PUBLIC: &str = "cloudtrail_bucket_not_public";
-pub const BUCKET_ACCESS_LOGGING: &str = "cloudtrail_bucket_access_logging";
-
-/// What holds for one trail, as far as the controls care.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TrailFacts {
-    /// Multi-region, logging, and recording read and write management events.
-    pub multi_region_logging: bool,
-    pub kms_encrypted: bool,
-    pub log_file_validation: bool,
-    pub cloudwatch_logs: bool,
-    /// Only judged for a bucket the resource created (a given bucket is its owner's).
-    pub bucket_not_public: bool,
-    pub bucket_access_logging: bool,
-}
-
-impl TrailFacts {
-    /// The control IDs these facts make pass, in catalogue order.
-    pub fn controls(&self) -> Vec<String> {
-        let mut ids: Vec<&str> = Vec::new();
-        if self.multi_region_logging {
-            ids.extend(MULTI_REGION_CONTROLS);
-        }
-        for (holds, id) in [
-            (self.kms_encrypted, KMS_ENCRYPTION),
-            (self.log_file_validation, LOG_FILE_VALIDATION),
-            (self.cloudwatch_logs, CLOUDWATCH_LOGS),
-            (self.bucket_not_public, BUCKET_NOT_PUBLIC),
-            (self.bucket_access_logging, BUCKET_ACCESS_LOGGING),
-        ] {
-            if holds {
-                ids.push(id);
-            }
-        }
-        ids.into_iter().map(str::to_string).collect()
-    }
-
-    /// What a converged trail satisfies, given whether validation is on and the bucket is ours.
-    pub fn desired(log_file_validation: bool, created_bucket: bool) -> TrailFacts {
-        TrailFacts {
-            multi_region_logging: true,
-            kms_encrypted: true,
-            log_file_validation,
-            cloudwatch_logs: true,
-            bucket_not_public: created_bucket,
-            bucket_access_logging: created_bucket,
-        }
-    }
-}
+use super::naming::DEFAULT_RETENTION_DAYS;
 
 /// Data event selectors (classic, read and write).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -360,18 +299,6 @@ impl Spec {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn controls_follow_the_facts() {
-        let all = TrailFacts::desired(true, true).controls();
-        assert_eq!(all.len(), 9);
-        assert_eq!(all[0], "cloudtrail_multi_region");
-        let given_bucket = TrailFacts::desired(false, false).controls();
-        assert!(!given_bucket
-            .iter()
-            .any(|c| c.contains("bucket") || c == LOG_FILE_VALIDATION));
-        assert!(TrailFacts::default().controls().is_empty());
-    }
 
     #[test]
     fn state_round_trips() {

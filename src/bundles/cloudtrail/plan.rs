@@ -5,9 +5,7 @@ use crate::diag::AttrPath;
 use crate::framework::{PlanRequest, PlanResponse};
 use crate::value::Value;
 
-use super::model::TrailFacts;
-use super::naming;
-use super::schema::DEFAULT_RETENTION_DAYS;
+use super::naming::{self, TrailOutcome, DEFAULT_RETENTION_DAYS};
 
 /// Computed attributes that only apply can fill on create.
 const UNKNOWN_ON_CREATE: &[&str] = &["arn", "bucket_arn", "log_group_arn", "cloudwatch_role_arn"];
@@ -31,7 +29,7 @@ fn keep_or_unknown(prior: &Value, name: &str) -> Value {
 fn desired_controls(planned: &Value, created_bucket: &Value) -> Value {
     match (planned.get("enable_log_file_validation"), created_bucket) {
         (Value::Bool(validation), Value::Bool(created)) => {
-            Value::string_list(TrailFacts::desired(*validation, *created).controls())
+            Value::string_list(TrailOutcome::desired(*validation, *created).controls())
         }
         _ => Value::Unknown,
     }

@@ -9,7 +9,8 @@ use crate::aws::aws_error;
 use crate::error::Result;
 
 use super::finders::{find_log_group, find_role_arn, find_trail_by_name, find_usable_key};
-use super::model::{map_like, strings_like, DataEvents, TrailFacts, TrailState};
+use super::model::{map_like, strings_like, DataEvents, TrailState};
+use super::naming::TrailOutcome;
 use super::waiters::code;
 use super::{naming, policies, Ctx};
 
@@ -157,7 +158,7 @@ pub async fn read(ctx: &Ctx, prior: &TrailState, importing: bool) -> Result<Opti
         _ => (false, false),
     };
 
-    st.controls_satisfied = TrailFacts {
+    st.controls_satisfied = TrailOutcome {
         multi_region_logging: trail.is_multi_region_trail() == Some(true)
             && st.is_logging
             && management,

@@ -4,14 +4,7 @@ use crate::diag::{AttrPath, Diag};
 use crate::schema::{Attribute, Block, Nesting};
 use crate::value::{Ty, Value};
 
-/// Retention periods CloudWatch Logs accepts (`PutRetentionPolicy`).
-pub const RETENTION_DAYS: &[i64] = &[
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
-pub const DEFAULT_RETENTION_DAYS: i64 = 365;
-/// Insight types CloudTrail accepts.
-pub const INSIGHT_TYPES: &[&str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
+use super::naming::{INSIGHT_TYPES, RETENTION_DAYS};
 
 pub fn schema() -> Block {
     Block::new(

@@ -5,9 +5,9 @@
 //!
 //! Layout (terraform-provider-aws anatomy): `schema`, `create` (create and update are one
 //! convergence), `read`, `delete`, then `finders`; `plan` holds the planning rules,
-//! `model` the desired spec, `catalog` the managed-rule table.
+//! `model` the desired spec; the managed-rule table, names and recorder defaults are the
+//! engine's description of the bundle (`secbaseline_engine::remediation::config_rules`).
 
-mod catalog;
 mod create;
 mod delete;
 mod finders;
@@ -28,6 +28,8 @@ use crate::schema::Block;
 use crate::value::Value;
 
 pub use catalog::{ManagedRule, RULES, SERVICES};
+/// The engine's description of this bundle: managed rules, names, recorder defaults.
+pub(crate) use secbaseline_engine::remediation::config_rules as catalog;
 
 /// The resource.
 pub struct ConfigRulesResource;
@@ -62,27 +64,9 @@ impl Ctx {
         self.clients.s3(&self.region)
     }
 
-    /// The delivery bucket the resource creates: `<prefix>config-<account>-<region>`,
-    /// lower-cased, with characters S3 refuses replaced.
+    /// The delivery bucket the resource creates (the engine's naming).
     fn bucket_name(&self, prefix: &str) -> String {
-        let raw = format!("{prefix}config-{}-{}", self.account, self.region).to_ascii_lowercase();
-        let clean: String = raw
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let trimmed = clean.trim_matches('-');
-        trimmed
-            .chars()
-            .take(63)
-            .collect::<String>()
-            .trim_end_matches('-')
-            .to_string()
+        catalog::bucket_name(prefix, &self.account, &self.region)
     }
 }
 

@@ -6,10 +6,7 @@ use crate::value::{Ty, Value};
 
 use super::catalog::{ManagedRule, SERVICES};
 
-/// `name_prefix` when the configuration leaves it out.
-pub const DEFAULT_PREFIX: &str = "secbaseline-";
-/// Name of a configuration recorder or delivery channel the resource creates.
-pub const DEFAULT_RECORDER: &str = "default";
+pub use super::catalog::{DEFAULT_PREFIX, DEFAULT_RECORDER};
 
 /// The type of one element of `rules`.
 pub fn rule_ty() -> Ty {

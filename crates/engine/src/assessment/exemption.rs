@@ -185,6 +185,7 @@ mod tests {
         meta.finding(
             Status::Fail,
             resource,
+            Some("123456789012".into()),
             "us-east-1",
             "Stage 'prod' has no WAF.",
             None,

@@ -36,21 +36,6 @@ impl LexBot {
             .as_known()
             .map(|id| format!("arn:{partition}:lex:{region}:{account}:bot/{id}"))
     }
-
-    /// `arn:<partition>:lex:<region>:<account>:bot-alias/<botId>/<aliasId>`.
-    pub fn alias_arn(
-        &self,
-        partition: &str,
-        region: &str,
-        account: &str,
-        alias: &BotAlias,
-    ) -> Option<String> {
-        let bot = self.id.as_known()?;
-        let a = alias.id.as_known()?;
-        Some(format!(
-            "arn:{partition}:lex:{region}:{account}:bot-alias/{bot}/{a}"
-        ))
-    }
 }
 
 /// A bot alias.

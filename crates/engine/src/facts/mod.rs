@@ -80,6 +80,11 @@ impl Facts {
         format!("arn:{}:iam::{}:root", self.partition(), self.account_id)
     }
 
+    /// The account these facts are about; `None` when a plan does not state it.
+    pub fn account(&self) -> Option<String> {
+        (!self.account_id.is_empty()).then(|| self.account_id.clone())
+    }
+
     /// The partition, `aws` when not set.
     pub fn partition(&self) -> &str {
         if self.partition.is_empty() {

@@ -16,10 +16,10 @@ use super::error::{json_type, PlanError};
 use super::map::{self, iam::POLICY_CONTROLS, iam::TRUST_CONTROLS};
 use super::model::{Action, Mode, PlannedResource};
 
-/// Account id of the facts a lone document is judged in (no account is known).
-const NO_ACCOUNT: &str = "000000000000";
-/// Region of a lone resource object when it names none.
-const NO_REGION: &str = "us-east-1";
+/// Account id of the facts a lone document is judged in: none is known, so none is given.
+const NO_ACCOUNT: &str = "";
+/// Region of a lone resource object when it names none: not known.
+const NO_REGION: &str = "";
 
 /// Why a single document or object could not be judged.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -33,12 +33,11 @@ pub enum DocumentError {
 }
 
 fn run(facts: &Facts, controls: &[&str], params: &Params) -> Vec<Finding> {
-    let account = facts.account_arn();
     let mut out: Vec<Finding> = controls
         .iter()
         .filter_map(|id| rules::find(id))
         .flat_map(|rule| rule.evaluate(facts, params))
-        .filter(|f| f.resource_id != account)
+        .filter(|f| !f.is_account_level())
         .collect();
     crate::assessment::sort(&mut out);
     out

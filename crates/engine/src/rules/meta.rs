@@ -3,6 +3,7 @@
 use crate::facts::{Facts, Source};
 use crate::finding::{Finding, Status};
 use crate::params::Params;
+use crate::remediation::Bundle;
 use crate::service::Service;
 use crate::severity::Severity;
 
@@ -23,7 +24,7 @@ pub struct Meta {
     /// How to make the control pass.
     pub remediation: &'static str,
     /// The bundle resource of this provider that remediates the control.
-    pub remediated_by: Option<&'static str>,
+    pub remediated_by: Option<Bundle>,
     /// The fact units the rule reads (collectors gather only what selected rules need).
     pub sources: &'static [Source],
 }
@@ -34,22 +35,20 @@ impl Meta {
         &self,
         status: Status,
         resource_id: impl Into<String>,
+        account_id: Option<String>,
         region: impl Into<String>,
         message: impl Into<String>,
         address: Option<&str>,
     ) -> Finding {
         Finding {
             control_id: self.id.to_owned(),
-            title: self.title.to_owned(),
             service: self.service,
             severity: self.severity,
             status,
             resource_id: resource_id.into(),
+            account_id,
             region: region.into(),
             message: message.into(),
-            remediation: self.remediation.to_owned(),
-            frameworks: self.frameworks.iter().map(|f| (*f).to_owned()).collect(),
-            remediated_by: self.remediated_by.map(str::to_owned),
             address: address.map(str::to_owned),
         }
     }

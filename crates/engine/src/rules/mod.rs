@@ -108,12 +108,13 @@ mod tests {
     use super::*;
     use crate::facts::{Collected, Facts, RegionFacts, Source};
     use crate::finding::Status;
+    use crate::remediation::Bundle;
     use crate::rules::testkit::{params, ACCOUNT, REGION};
     use crate::severity::Severity;
 
     /// CONTROLS.md "API Gateway", "IAM", "STS", "Pinpoint", "Lex" and "Account logging and
     /// monitoring": id, severity, remediated_by — copied from the tables so drift fails here.
-    const EXPECTED: &[(&str, Severity, Option<&str>)] = &[
+    const EXPECTED: &[(&str, Severity, Option<Bundle>)] = &[
         ("apigateway_rest_execution_logging", Severity::Medium, None),
         ("apigateway_rest_access_logging", Severity::Medium, None),
         ("apigateway_v2_access_logging", Severity::Medium, None),
@@ -146,22 +147,22 @@ mod tests {
         (
             "apigateway_stage_alarms",
             Severity::Medium,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "apigateway_cloudtrail",
             Severity::High,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "apigateway_config_recording",
             Severity::Medium,
-            Some("secbaseline_config_rules"),
+            Some(Bundle::ConfigRules),
         ),
         (
             "apigateway_config_rules",
             Severity::Low,
-            Some("secbaseline_config_rules"),
+            Some(Bundle::ConfigRules),
         ),
         ("apigateway_iam_least_privilege", Severity::Medium, None),
         ("iam_root_access_key", Severity::Critical, None),
@@ -189,142 +190,132 @@ mod tests {
         (
             "pinpoint_cloudtrail",
             Severity::High,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "pinpoint_config_recording",
             Severity::Medium,
-            Some("secbaseline_config_rules"),
+            Some(Bundle::ConfigRules),
         ),
         ("lex_conversation_logs", Severity::Medium, None),
         ("lex_conversation_logs_encrypted", Severity::Medium, None),
         ("lex_iam_least_privilege", Severity::Medium, None),
-        (
-            "lex_cloudtrail",
-            Severity::High,
-            Some("secbaseline_cloudtrail"),
-        ),
+        ("lex_cloudtrail", Severity::High, Some(Bundle::CloudTrail)),
         (
             "lex_config_recording",
             Severity::Medium,
-            Some("secbaseline_config_rules"),
+            Some(Bundle::ConfigRules),
         ),
         (
             "cloudtrail_multi_region",
             Severity::High,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "cloudtrail_kms_encryption",
             Severity::Medium,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "cloudtrail_log_file_validation",
             Severity::Low,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "cloudtrail_cloudwatch_logs",
             Severity::Low,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "cloudtrail_bucket_not_public",
             Severity::Critical,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "cloudtrail_bucket_access_logging",
             Severity::Low,
-            Some("secbaseline_cloudtrail"),
+            Some(Bundle::CloudTrail),
         ),
         (
             "config_recorder",
             Severity::Critical,
-            Some("secbaseline_config_rules"),
+            Some(Bundle::ConfigRules),
         ),
         (
             "cloudwatch_alarm_root_usage",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_unauthorized_api_calls",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_console_signin_no_mfa",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_iam_policy_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_cloudtrail_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_console_auth_failures",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_kms_key_deletion",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_s3_policy_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_config_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_security_group_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_nacl_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_network_gateway_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_route_table_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_vpc_changes",
             Severity::Low,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
         (
             "cloudwatch_alarm_actions",
             Severity::High,
-            Some("secbaseline_alarms"),
+            Some(Bundle::Alarms),
         ),
-    ];
-
-    const BUNDLES: [&str; 3] = [
-        "secbaseline_cloudtrail",
-        "secbaseline_config_rules",
-        "secbaseline_alarms",
     ];
 
     #[test]
@@ -375,9 +366,8 @@ mod tests {
                 );
             }
             if let Some(b) = m.remediated_by {
-                assert!(BUNDLES.contains(&b), "{id}: remediated_by {b}");
                 assert!(
-                    m.remediation.contains(b),
+                    m.remediation.contains(b.resource_type()),
                     "{id}: the remediation text names the resource that remediates it ({b})"
                 );
             }

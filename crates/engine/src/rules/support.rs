@@ -53,9 +53,11 @@ impl<'a> Out<'a> {
     }
 
     pub fn emit(&mut self, status: Status, res: &Res, message: impl Into<String>) {
+        let account = account_of(&res.id).or_else(|| self.facts.account());
         self.findings.push(self.meta.finding(
             status,
             res.id.clone(),
+            account,
             res.region.clone(),
             message,
             res.address.as_deref(),
@@ -88,13 +90,38 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// The account as a resource in `region`.
+    /// The account as a resource in `region`: the account itself (`arn:…:iam::<account>:root`)
+    /// for [`GLOBAL`], its settings of the control's service in the region otherwise
+    /// (`arn:…:<service>:<region>:<account>:account`), so every finding of a control is
+    /// unique by resource.
     pub fn account(&self, region: &str) -> Res {
+        let id = if region == GLOBAL {
+            self.facts.account_arn()
+        } else {
+            format!(
+                "arn:{}:{}:{region}:{}:account",
+                self.facts.partition(),
+                self.meta.service.key(),
+                self.facts.account_id
+            )
+        };
         Res {
-            id: self.facts.account_arn(),
+            id,
             region: region.to_owned(),
             address: None,
         }
+    }
+
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>` for a resource AWS names by
+    /// region and account, when both are known (a plan may state neither).
+    pub fn regional_arn(&self, service: &str, region: &str, resource: &str) -> Option<String> {
+        let account = self.facts.account()?;
+        (!region.is_empty() && region != GLOBAL).then(|| {
+            format!(
+                "arn:{}:{service}:{region}:{account}:{resource}",
+                self.partition()
+            )
+        })
     }
 
     pub fn partition(&self) -> &'a str {
@@ -198,6 +225,12 @@ pub(crate) fn known<'k, T>(
             None
         }
     }
+}
+
+/// The 12-digit account field of an ARN (`arn:aws:iam::123456789012:role/x`), if it has one.
+pub(crate) fn account_of(arn: &str) -> Option<String> {
+    let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned())
 }
 
 /// True when an optional string is set and not blank.

@@ -3,6 +3,7 @@
 use crate::facts::{Facts, Source};
 use crate::finding::Finding;
 use crate::params::Params;
+use crate::remediation::Bundle;
 use crate::rules::logging::{multi_region_trail, records_types};
 use crate::rules::policies::service_wildcards;
 use crate::rules::support::Out;
@@ -22,7 +23,7 @@ impl Cloudtrail {
         frameworks: &["Seed: Enable AWS CloudTrail"],
         remediation: "Create a multi-region trail that is logging and records read and write \
             management events — secbaseline_cloudtrail does this.",
-        remediated_by: Some("secbaseline_cloudtrail"),
+        remediated_by: Some(Bundle::CloudTrail),
         sources: &[Source::CloudTrail],
     };
 }
@@ -61,7 +62,7 @@ impl ConfigRecording {
             "Run a recording AWS Config recorder whose recording group covers \
             AWS::ApiGateway::RestApi, AWS::ApiGateway::Stage, AWS::ApiGatewayV2::Api and \
             AWS::ApiGatewayV2::Stage (or all supported types) — secbaseline_config_rules does this.",
-        remediated_by: Some("secbaseline_config_rules"),
+        remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
     };
 }
@@ -103,7 +104,7 @@ impl ConfigRules {
             API_GW_XRAY_ENABLED, API_GW_ASSOCIATED_WITH_WAF, API_GW_SSL_ENABLED, \
             API_GW_CACHE_ENABLED_AND_ENCRYPTED, API_GWV2_ACCESS_LOGS_ENABLED and \
             API_GWV2_AUTHORIZATION_TYPE_CONFIGURED — secbaseline_config_rules does this.",
-        remediated_by: Some("secbaseline_config_rules"),
+        remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
     };
 }
@@ -250,7 +251,11 @@ mod tests {
             "{}",
             f.message
         );
-        assert_eq!(f.resource_id, format!("arn:aws:iam::{ACCOUNT}:root"));
+        assert_eq!(
+            f.resource_id,
+            format!("arn:aws:apigateway:us-east-1:{ACCOUNT}:account")
+        );
+        assert_eq!(f.account_id.as_deref(), Some(ACCOUNT));
         let mut denied = with_rules(&[]);
         if let Some(r) = denied.regions.get_mut("us-east-1") {
             r.config = Collected::failed("AccessDeniedException", "no");

@@ -3,6 +3,7 @@
 use crate::facts::{Alarm, Facts, Known, Protocol, Source};
 use crate::finding::Finding;
 use crate::params::Params;
+use crate::remediation::Bundle;
 use crate::rules::apigateway::{
     rest_stage_name, rest_stage_res, v2_stage_name, v2_stage_res, REST_LABEL, V2_LABEL,
 };
@@ -24,7 +25,7 @@ impl StageAlarms {
         remediation: "Create a CloudWatch alarm on AWS/ApiGateway 5XXError (REST, dimensions \
             ApiName + Stage), 5xx (HTTP, ApiId + Stage) or IntegrationError/ExecutionError \
             (WebSocket, ApiId + Stage) with an SNS alarm action — secbaseline_alarms does this.",
-        remediated_by: Some("secbaseline_alarms"),
+        remediated_by: Some(Bundle::Alarms),
         sources: &[Source::ApiGateway, Source::ApiGatewayV2, Source::CloudWatch],
     };
 }

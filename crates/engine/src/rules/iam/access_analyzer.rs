@@ -112,7 +112,11 @@ mod tests {
             Status::Pass,
         );
         assert_eq!(f.region, "us-east-1");
-        assert_eq!(f.resource_id, format!("arn:aws:iam::{ACCOUNT}:root"));
+        assert_eq!(
+            f.resource_id,
+            format!("arn:aws:iam:us-east-1:{ACCOUNT}:account")
+        );
+        assert_eq!(f.account_id.as_deref(), Some(ACCOUNT));
         only(
             &AccessAnalyzer,
             &analyzers(&[("ORGANIZATION", "ACTIVE")]),

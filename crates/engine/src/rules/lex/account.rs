@@ -1,6 +1,7 @@
 //! Lex's account-level controls: IAM scope, CloudTrail and Config recording where bots exist.
 
 use crate::facts::Source;
+use crate::remediation::Bundle;
 use crate::rules::lex::BOTS;
 use crate::rules::service_account::{LeastPrivilege, RecordedWherePresent, TrailWherePresent};
 use crate::rules::Meta;
@@ -34,7 +35,7 @@ pub static CLOUDTRAIL: TrailWherePresent = TrailWherePresent {
         frameworks: &["Seed: Security in Amazon Lex — logging with AWS CloudTrail"],
         remediation: "Create a multi-region trail that is logging and records read and write \
             management events — secbaseline_cloudtrail does this.",
-        remediated_by: Some("secbaseline_cloudtrail"),
+        remediated_by: Some(Bundle::CloudTrail),
         sources: &[Source::Lex, Source::CloudTrail],
     },
     resources: &BOTS,
@@ -51,7 +52,7 @@ pub static CONFIG_RECORDING: RecordedWherePresent = RecordedWherePresent {
         remediation: "Run a recording AWS Config recorder whose recording group covers \
             AWS::Lex::Bot and AWS::Lex::BotAlias (or all supported types) — \
             secbaseline_config_rules does this.",
-        remediated_by: Some("secbaseline_config_rules"),
+        remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Lex, Source::Config],
     },
     resources: &BOTS,

@@ -42,7 +42,10 @@ pub(crate) fn each_alias<'a>(
 }
 
 fn alias_res(out: &Out<'_>, region: &str, bot: &LexBot, alias: &BotAlias) -> Res {
-    let arn = bot.alias_arn(out.partition(), region, &out.facts.account_id, alias);
+    let arn = match (bot.id.as_known(), alias.id.as_known()) {
+        (Some(bot), Some(a)) => out.regional_arn("lex", region, &format!("bot-alias/{bot}/{a}")),
+        _ => None,
+    };
     Res::new(
         arn,
         region,

@@ -3,6 +3,7 @@
 use crate::facts::{Facts, Known, Source};
 use crate::finding::Finding;
 use crate::params::Params;
+use crate::remediation::Bundle;
 use crate::rules::support::{Out, Res};
 use crate::rules::{Meta, Rule};
 use crate::service::Service;
@@ -20,7 +21,7 @@ impl AlarmActions {
         frameworks: &["FSBP CloudWatch.15", "FSBP CloudWatch.17"],
         remediation: "Set actions_enabled = true and at least one alarm_actions target (an SNS \
             topic) on every alarm — secbaseline_alarms does this for the alarms it creates.",
-        remediated_by: Some("secbaseline_alarms"),
+        remediated_by: Some(Bundle::Alarms),
         sources: &[Source::CloudWatch],
     };
 }

@@ -4,6 +4,7 @@
 use crate::facts::{Collected, Facts, Known, Source};
 use crate::finding::{Finding, Status};
 use crate::params::Params;
+use crate::remediation::Bundle;
 use crate::rules::logging::trails::account_trails;
 use crate::rules::support::{Out, GLOBAL};
 use crate::rules::{Meta, Rule};
@@ -249,7 +250,7 @@ macro_rules! cis_alarm {
                      topic in AlarmActions — secbaseline_alarms does this. Pattern: ",
                     $pattern
                 ),
-                remediated_by: Some("secbaseline_alarms"),
+                remediated_by: Some(Bundle::Alarms),
                 sources: &[Source::CloudTrail, Source::Logs, Source::CloudWatch],
             },
             pattern: $pattern,

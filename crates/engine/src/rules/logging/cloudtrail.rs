@@ -1,6 +1,7 @@
 //! CloudTrail controls: the multi-region trail, and per-trail encryption, validation, CloudWatch
 //! Logs delivery and bucket protection (Ruling 14).
 
+use crate::remediation::Bundle;
 use std::collections::BTreeSet;
 
 use crate::facts::{CloudTrailFacts, Collected, Facts, Known, Source, Trail, TrailBucket};
@@ -13,7 +14,7 @@ use crate::rules::{Meta, Rule};
 use crate::service::Service;
 use crate::severity::Severity;
 
-const TRAIL_REMEDIATION_BY: Option<&str> = Some("secbaseline_cloudtrail");
+const TRAIL_REMEDIATION_BY: Option<Bundle> = Some(Bundle::CloudTrail);
 
 /// `cloudtrail_multi_region`.
 pub struct MultiRegion;

@@ -1,6 +1,7 @@
 //! AWS Config controls: `config_recorder` (Ruling 15) and the "records these types" judgement
 //! that services' `*_config_recording` controls share.
 
+use crate::remediation::Bundle;
 use std::collections::BTreeSet;
 
 use crate::facts::{ConfigFacts, Facts, Known, Recorder, RecordingGroup, Source};
@@ -101,7 +102,7 @@ impl ConfigRecorder {
         remediation: "Create a configuration recorder that records all supported resource types \
             including global ones, give it a delivery channel and start it — \
             secbaseline_config_rules does this.",
-        remediated_by: Some("secbaseline_config_rules"),
+        remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
     };
 }

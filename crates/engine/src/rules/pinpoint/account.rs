@@ -2,6 +2,7 @@
 //! exist.
 
 use crate::facts::Source;
+use crate::remediation::Bundle;
 use crate::rules::pinpoint::APPS;
 use crate::rules::service_account::{LeastPrivilege, RecordedWherePresent, TrailWherePresent};
 use crate::rules::Meta;
@@ -35,7 +36,7 @@ pub static CLOUDTRAIL: TrailWherePresent = TrailWherePresent {
         frameworks: &["Seed: Security in Amazon Pinpoint — logging with AWS CloudTrail"],
         remediation: "Create a multi-region trail that is logging and records read and write \
             management events — secbaseline_cloudtrail does this.",
-        remediated_by: Some("secbaseline_cloudtrail"),
+        remediated_by: Some(Bundle::CloudTrail),
         sources: &[Source::Pinpoint, Source::CloudTrail],
     },
     resources: &APPS,
@@ -51,7 +52,7 @@ pub static CONFIG_RECORDING: RecordedWherePresent = RecordedWherePresent {
         frameworks: &["Seed: Security in Amazon Pinpoint — AWS Config"],
         remediation: "Run a recording AWS Config recorder whose recording group covers \
             AWS::Pinpoint::App (or all supported types) — secbaseline_config_rules does this.",
-        remediated_by: Some("secbaseline_config_rules"),
+        remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Pinpoint, Source::Config],
     },
     resources: &APPS,

@@ -21,13 +21,9 @@ pub(crate) const APPS: ServiceResources = ServiceResources {
 
 pub(crate) fn app_res(out: &Out<'_>, region: &str, app: &PinpointApp) -> Res {
     let arn = app.arn.as_known().cloned().or_else(|| {
-        app.id.as_known().map(|id| {
-            format!(
-                "arn:{}:mobiletargeting:{region}:{}:apps/{id}",
-                out.partition(),
-                out.facts.account_id
-            )
-        })
+        app.id
+            .as_known()
+            .and_then(|id| out.regional_arn("mobiletargeting", region, &format!("apps/{id}")))
     });
     Res::new(arn, region, app.address.as_ref(), &app.name)
 }

@@ -1,7 +1,52 @@
-//! The AWS Config managed rules `secbaseline_config_rules` deploys (CONTROLS.md, "AWS Config
-//! managed rules"), their default parameters, and the catalogue controls each one reports on.
+//! `secbaseline_config_rules`: the AWS Config managed rules it deploys per service (with
+//! their default parameters and the catalogue controls each reports on), how it names them,
+//! and the recorder and delivery channel its `recorder` block sets up.
 
 use std::collections::BTreeMap;
+
+use crate::facts::RecordingGroup;
+
+/// The resource type.
+pub const RESOURCE_TYPE: &str = "secbaseline_config_rules";
+
+/// `name_prefix` when the configuration leaves it out.
+pub const DEFAULT_PREFIX: &str = "secbaseline-";
+
+/// Name of a configuration recorder or delivery channel the resource creates.
+pub const DEFAULT_RECORDER: &str = "default";
+
+/// What a recorder the `recorder` block sets up records: every supported resource type,
+/// global (IAM) types included.
+pub fn recording_group() -> RecordingGroup {
+    RecordingGroup {
+        all_supported: true,
+        include_global_resource_types: true,
+        ..Default::default()
+    }
+}
+
+/// The delivery bucket the resource creates: `<prefix>config-<account>-<region>`,
+/// lower-cased, with characters S3 refuses replaced, at most 63 characters.
+pub fn bucket_name(prefix: &str, account: &str, region: &str) -> String {
+    let raw = format!("{prefix}config-{account}-{region}").to_ascii_lowercase();
+    let clean: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = clean.trim_matches('-');
+    trimmed
+        .chars()
+        .take(63)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string()
+}
 
 /// Service keys whose managed rules the resource can deploy, in CONTROLS.md order.
 pub const SERVICES: &[&str] = &["apigateway", "iam", "cloudtrail", "cloudwatch"];
@@ -236,7 +281,7 @@ impl ManagedRule {
     /// Control IDs of the catalogue this rule reports on.
     pub fn control_ids(&self) -> Vec<&'static str> {
         let mut ids = self.controls.to_vec();
-        if secbaseline_engine::rules::apigateway::MANAGED_RULES.contains(&self.identifier) {
+        if crate::rules::apigateway::MANAGED_RULES.contains(&self.identifier) {
             ids.push("apigateway_config_rules");
         }
         ids
@@ -246,7 +291,8 @@ impl ManagedRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use secbaseline_engine::rules::catalogue;
+    use crate::remediation::Bundle;
+    use crate::rules::catalogue;
 
     #[test]
     fn every_control_id_is_in_the_catalogue() {
@@ -275,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_conformance_pack_rules_are_all_deployed() {
-        for id in secbaseline_engine::rules::apigateway::MANAGED_RULES {
+        for id in crate::rules::apigateway::MANAGED_RULES {
             let r = ManagedRule::by_identifier(id).expect("deployed");
             assert!(r.control_ids().contains(&"apigateway_config_rules"));
         }
@@ -284,7 +330,7 @@ mod tests {
                 .iter()
                 .find(|c| c.meta().id == "apigateway_config_rules")
                 .and_then(|c| c.meta().remediated_by),
-            Some("secbaseline_config_rules")
+            Some(Bundle::ConfigRules)
         );
     }
 

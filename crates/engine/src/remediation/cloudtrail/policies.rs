@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value as Json};
 
-use super::naming::Scope;
+use super::Scope;
+use crate::policy::PolicyDocument;
 
 const CLOUDTRAIL: &str = "cloudtrail.amazonaws.com";
 
@@ -156,26 +157,10 @@ pub fn role_permissions(scope: &Scope, log_group: &str) -> String {
     .to_string()
 }
 
-/// True when a bucket policy allows anything to everyone without a condition (Ruling 14).
+/// True when a bucket policy grants anything to everyone (read through the one policy model;
+/// a document that cannot be read counts as public).
 pub fn grants_public_access(policy: &str) -> bool {
-    let Ok(doc) = serde_json::from_str::<Json>(policy) else {
-        return true;
-    };
-    let statements = match &doc["Statement"] {
-        Json::Array(items) => items.clone(),
-        Json::Null => Vec::new(),
-        single => vec![single.clone()],
-    };
-    statements.iter().any(|s| {
-        let public = match &s["Principal"] {
-            Json::String(p) => p == "*",
-            Json::Object(m) => m.get("AWS").is_some_and(|a| {
-                a == "*" || a.as_array().is_some_and(|l| l.iter().any(|x| x == "*"))
-            }),
-            _ => false,
-        };
-        s["Effect"] == "Allow" && public && s.get("Condition").is_none_or(|c| c.is_null())
-    })
+    PolicyDocument::parse(policy).map_or(true, |doc| !doc.public_allows().is_empty())
 }
 
 #[cfg(test)]
