@@ -395,19 +395,6 @@ impl DataSource for AssessmentDataSource {
                 Ok(i) => i,
                 Err(diags) => return ReadResult { value: None, diags },
             };
-            let clients = match state.clients() {
-                Ok(c) => c,
-                Err(e) => return ReadResult::error(e),
-            };
-            let identity = match clients.identity().await {
-                Ok(i) => i,
-                Err(e) => return ReadResult::error(e),
-            };
-            let regions = if inputs.regions.is_empty() {
-                vec![clients.region().to_string()]
-            } else {
-                inputs.regions.clone()
-            };
             let params = match Params::from_map(&inputs.parameters, time::OffsetDateTime::now_utc())
             {
                 Ok(p) => p,
@@ -427,36 +414,16 @@ impl DataSource for AssessmentDataSource {
                 exemptions: inputs.exemptions.clone(),
                 fail_on: inputs.fail_on,
             };
-            let planned = inputs
-                .plan
-                .as_ref()
-                .map(|p| plan::plan_facts(p, &identity.account_id, clients.region()));
-            let result = match (inputs.source, planned) {
-                // The plan alone: no account reads beyond the caller identity.
-                (FactSource::Plan, Some(planned)) => plan::assess_plan(&planned, &params, &request),
-                (source, planned) => {
-                    let sources = assessment::required_sources(&inputs.selection);
-                    let calls = CallCounter::default();
-                    let live = crate::live::gather::gather(
-                        &clients,
-                        &state.cache,
-                        &identity.account_id,
-                        &identity.partition,
-                        &regions,
-                        &sources,
-                        &calls,
-                    )
-                    .await;
-                    tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
-                    let facts = match (source, planned) {
-                        (FactSource::LivePlusPlan, Some(planned)) => plan::overlay(&live, &planned),
-                        _ => live,
-                    };
-                    assessment::assess(&facts, &params, &request)
+            let (result, id) = match (inputs.source, &inputs.plan) {
+                (FactSource::Plan, Some(plan)) => {
+                    judge_plan_alone(plan, &inputs, &params, &request)
                 }
+                _ => match judge_account(state, &inputs, &params, &request).await {
+                    Ok(judged) => judged,
+                    Err(e) => return ReadResult::error(e),
+                },
             };
             let sarif = serde_json::to_string(&result.sarif(&inputs.selection)).unwrap_or_default();
-            let id = format!("{}:{}", identity.account_id, regions.join(","));
             let diags = diagnostics(&result);
             let value = state_value(&config, id, &result, sarif, inputs.fail_on);
             ReadResult {
@@ -465,4 +432,88 @@ impl DataSource for AssessmentDataSource {
             }
         })
     }
+}
+
+/// `source = "plan"`: the plan alone, no AWS access and no credentials. Planned resources
+/// are placed where the plan says (ARNs, provider configurations); a region the plan does not
+/// state is the assessment's only region when `regions` names exactly one.
+fn judge_plan_alone(
+    plan: &plan::Plan,
+    inputs: &Inputs,
+    params: &Params,
+    request: &Request,
+) -> (assessment::Assessment, String) {
+    let region = match inputs.regions.as_slice() {
+        [only] => Some(only.as_str()),
+        _ => None,
+    };
+    let planned = plan::plan_facts(plan, None, region);
+    let accounts: Vec<&str> = planned
+        .iter()
+        .map(|p| p.facts.account_id.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let id = format!("plan:{}", accounts.join(","));
+    (plan::assess_plan(&planned, params, request), id)
+}
+
+/// `source = "live"` or `"live+plan"`: the account the provider's credentials reach, as it
+/// is or as it will be after the plan. Planned resources the plan does not place elsewhere
+/// are in this account (and, when one region is assessed, in that region); resources the
+/// plan places in another account are judged on the plan's word alone.
+async fn judge_account(
+    state: &ProviderState,
+    inputs: &Inputs,
+    params: &Params,
+    request: &Request,
+) -> Result<(assessment::Assessment, String), crate::error::Error> {
+    let clients = state.clients()?;
+    let identity = clients.identity().await?;
+    let regions = if inputs.regions.is_empty() {
+        vec![clients.region().to_string()]
+    } else {
+        inputs.regions.clone()
+    };
+    let sources = assessment::required_sources(&inputs.selection);
+    let calls = CallCounter::default();
+    let live = crate::live::gather::gather(
+        &clients,
+        &state.cache,
+        &identity.account_id,
+        &identity.partition,
+        &regions,
+        &sources,
+        &calls,
+    )
+    .await;
+    tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
+    let id = format!("{}:{}", identity.account_id, regions.join(","));
+    let Some(plan) = inputs
+        .plan
+        .as_ref()
+        .filter(|_| inputs.source == FactSource::LivePlusPlan)
+    else {
+        return Ok((assessment::assess(&live, params, request), id));
+    };
+    let region = match regions.as_slice() {
+        [only] => Some(only.as_str()),
+        _ => None,
+    };
+    let mut planned = plan::plan_facts(plan, Some(&identity.account_id), region);
+    let own = planned
+        .iter()
+        .position(|p| p.facts.account_id == identity.account_id);
+    let facts = match own {
+        Some(i) => plan::overlay(&live, &planned.remove(i)),
+        None => live,
+    };
+    let mut judged = assessment::assess(&facts, params, request);
+    if !planned.is_empty() {
+        let elsewhere = plan::assess_plan(&planned, params, request);
+        judged.findings.extend(elsewhere.findings);
+        assessment::sort(&mut judged.findings);
+        judged.summary = assessment::summarize(&judged.findings);
+        judged.gate = assessment::gate(&judged.findings, request.fail_on);
+    }
+    Ok((judged, id))
 }

@@ -45,6 +45,7 @@ impl RestApi {
     pub fn arn(&self, partition: &str, region: &str) -> Option<String> {
         self.id
             .as_known()
+            .filter(|_| !region.is_empty())
             .map(|id| format!("arn:{partition}:apigateway:{region}::/restapis/{id}"))
     }
 
@@ -170,6 +171,7 @@ impl V2Api {
     pub fn arn(&self, partition: &str, region: &str) -> Option<String> {
         self.id
             .as_known()
+            .filter(|_| !region.is_empty())
             .map(|id| format!("arn:{partition}:apigateway:{region}::/apis/{id}"))
     }
 

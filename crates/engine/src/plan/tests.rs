@@ -9,7 +9,7 @@ fn synthetic_plan_parses_and_maps() -> Result<(), PlanError> {
     let text = synthetic_plan(300);
     let plan = parse_plan(&text)?;
     assert_eq!(plan.resources.len(), 300);
-    let pf = plan_facts(&plan, "123456789012", "us-east-1");
+    let pf = plan_facts(&plan, Some("123456789012"), Some("us-east-1")).remove(0);
     let rf = pf.facts.regions.get("us-east-1").expect("region");
     let apis = &rf.apigateway.ok().expect("apigateway").rest_apis;
     assert_eq!(apis.len(), 30);

@@ -406,8 +406,13 @@ impl Rule for RestCacheEncrypted {
             let name = rest_stage_name(api, stage);
             match cached_entries(stage) {
                 Err(what) => out.unknown(res, &format!("For {name}, {what}")),
-                // No method caches: out of scope (Ruling 1).
-                Ok(entries) if entries.is_empty() => {}
+                // No method caches: out of scope (Ruling 1), said per stage so the region's
+                // "no stages" message never stands for a stage that exists.
+                Ok(entries) if entries.is_empty() => out.emit(
+                    crate::finding::Status::NotApplicable,
+                    res,
+                    format!("{name} caches nothing: no cache cluster and no method caching, so there is no cache to encrypt."),
+                ),
                 Ok(entries) => {
                     let plain: Vec<&str> = entries
                         .iter()
@@ -530,9 +535,13 @@ mod tests {
             r.apigatewayv2 = Collected::unavailable("not offered");
         }
         let findings = run(&RestExecutionLogging, &facts);
+        // REST and WebSocket stages are both unavailable: one verdict on the region's account.
+        assert_eq!(statuses(&findings), vec![Status::NotApplicable]);
         assert_eq!(
-            statuses(&findings),
-            vec![Status::NotApplicable, Status::NotApplicable]
+            findings[0].message.matches("not offered").count(),
+            2,
+            "{}",
+            findings[0].message
         );
     }
 

@@ -169,14 +169,23 @@ trail_flag_rule!(
 
 /// The collected bucket of a trail, or a finding explaining why it is missing.
 fn trail_bucket<'a>(
-    out: &mut Out<'_>,
+    out: &mut Out<'a>,
     res: &Res,
     name: &str,
     t: &Trail,
     ct: &'a CloudTrailFacts,
 ) -> Option<(String, &'a TrailBucket)> {
     let bucket = known(out, res, &format!("The S3 bucket of {name}"), &t.s3_bucket)?.clone();
-    match ct.buckets.get(&bucket) {
+    // Bucket names are global: a bucket planned or read in another region is the same one.
+    let found = ct.buckets.get(&bucket).or_else(|| {
+        out.facts.regions.values().find_map(|rf| {
+            rf.cloudtrail
+                .ok()
+                .and_then(|c| c.buckets.get(&bucket))
+                .filter(|b| b.is_ok())
+        })
+    });
+    match found {
         Some(Collected::Ok(b)) => Some((bucket, b)),
         Some(Collected::Failed { code, message }) => {
             out.emit(
