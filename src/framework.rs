@@ -17,25 +17,41 @@ pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// (filled by ConfigureProvider) and the per-process collection cache. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct ProviderState {
-    clients: Arc<RwLock<Option<Arc<AwsClients>>>>,
+    clients: Arc<RwLock<Access>>,
     pub cache: Arc<crate::collect::CollectionCache>,
+}
+
+/// What ConfigureProvider left: nothing yet, AWS clients, or a configuration without AWS.
+#[derive(Clone, Default)]
+enum Access {
+    #[default]
+    NotConfigured,
+    Aws(Arc<AwsClients>),
+    WithoutRegion,
 }
 
 impl ProviderState {
     /// Stores the configured clients.
     pub fn set_clients(&self, clients: AwsClients) {
         if let Ok(mut slot) = self.clients.write() {
-            *slot = Some(Arc::new(clients));
+            *slot = Access::Aws(Arc::new(clients));
         }
     }
 
-    /// The configured clients, or `NotConfigured`.
+    /// Records a configuration without AWS access (no region; plan-only use).
+    pub fn set_without_aws(&self) {
+        if let Ok(mut slot) = self.clients.write() {
+            *slot = Access::WithoutRegion;
+        }
+    }
+
+    /// The configured clients, or why there are none (`NotConfigured`, `NoRegion`).
     pub fn clients(&self) -> Result<Arc<AwsClients>> {
-        self.clients
-            .read()
-            .ok()
-            .and_then(|slot| slot.clone())
-            .ok_or(Error::NotConfigured)
+        match self.clients.read().map(|slot| slot.clone()) {
+            Ok(Access::Aws(clients)) => Ok(clients),
+            Ok(Access::WithoutRegion) => Err(Error::NoRegion),
+            Ok(Access::NotConfigured) | Err(_) => Err(Error::NotConfigured),
+        }
     }
 }
 

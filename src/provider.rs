@@ -134,11 +134,17 @@ pub fn validate_config(config: &Value) -> Vec<Diag> {
 }
 
 /// Parses, validates and connects. Every problem becomes a diagnostic on its attribute.
-pub async fn configure(config: &Value) -> Result<AwsClients, Vec<Diag>> {
+/// `Ok(None)`: configured without AWS access — no region anywhere, and
+/// `skip_credentials_validation` says the configuration needs none (a plan-only gate); what
+/// needs AWS then fails with a diagnostic saying a region is missing.
+pub async fn configure(config: &Value) -> Result<Option<AwsClients>, Vec<Diag>> {
     let settings = settings_from_config(config, false)?;
-    AwsClients::connect(&settings)
-        .await
-        .map_err(|e| vec![configure_diag(e)])
+    match AwsClients::connect(&settings).await {
+        Ok(clients) => Ok(Some(clients)),
+        Err(Error::NoRegion) if settings.skip_credentials_validation => Ok(None),
+        Err(Error::NoRegion) => Err(vec![Error::NoRegion.to_diag_at(AttrPath::of("region"))]),
+        Err(e) => Err(vec![configure_diag(e)]),
+    }
 }
 
 fn configure_diag(err: Error) -> Diag {

@@ -131,13 +131,10 @@ impl AwsClients {
                 .retry_config(RetryConfig::standard().with_max_attempts(retries.saturating_add(1)));
         }
         let mut sdk = loader.load().await;
-        let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
-            crate::error::Error::config(
-                crate::diag::AttrPath::of("region"),
-                "No AWS region configured",
-                "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the selected profile.",
-            )
-        })?;
+        let region = sdk
+            .region()
+            .map(|r| r.to_string())
+            .ok_or(crate::error::Error::NoRegion)?;
         if let Some(role) = &settings.assume_role {
             let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
                 .session_name(

@@ -46,7 +46,7 @@ pub struct Inputs {
 pub enum FactSource {
     /// The account as it is.
     Live,
-    /// The planned configuration alone (no account reads beyond the caller identity).
+    /// The planned configuration alone: no AWS access, no credentials.
     Plan,
     /// The account as it will be after the plan: planned resources overlay the live ones.
     LivePlusPlan,
@@ -372,8 +372,8 @@ impl DataSource for AssessmentDataSource {
                 "Accepted failures: a FAIL they cover becomes EXEMPTED until `expires`.",
             ))
             .attr(Attribute::optional("fail_on", Ty::String, "Severity threshold that fails the plan: `none` (default), `informational`, `low`, `medium`, `high`, `critical`."))
-            .attr(Attribute::optional("source", Ty::String, "Where the facts come from: `live` (default, the account as it is), `plan` (only the planned configuration in `plan_json`), `live+plan` (the account as it will be after the plan: planned resources overlay, replace or delete live ones)."))
-            .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>`, for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`; values unknown until apply give UNKNOWN."))
+            .attr(Attribute::optional("source", Ty::String, "Where the facts come from: `live` (default, the account as it is), `plan` (only the planned configuration in `plan_json`; needs no AWS access and no credentials — with `skip_credentials_validation = true` the provider needs no region either), `live+plan` (the account as it will be after the plan: planned resources overlay, replace or delete live ones)."))
+            .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>` (format 0.x, Terraform 0.12 to 1.0, or 1.x), for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`, and carry the account and region the plan places them in (their ARN, their provider configuration's `assume_role` / `allowed_account_ids` and `region`); values unknown until apply give UNKNOWN."))
             .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment (account and regions)."))
             .attr(Attribute::computed("findings", Ty::list(finding_type()), "One finding per control and resource, sorted deterministically."))
             .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count)."))
