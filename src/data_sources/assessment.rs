@@ -504,7 +504,12 @@ async fn judge_account(
         .iter()
         .position(|p| p.facts.account_id == identity.account_id);
     let facts = match own {
-        Some(i) => plan::overlay(&live, &planned.remove(i)),
+        Some(i) => {
+            let mine = planned.remove(i);
+            let mut live = live;
+            read_planned_trail_buckets(&clients, &mut live, &mine, &calls).await;
+            plan::overlay(&live, &mine)
+        }
         None => live,
     };
     let mut judged = assessment::assess(&facts, params, request);
@@ -516,4 +521,48 @@ async fn judge_account(
         judged.gate = assessment::gate(&judged.findings, request.fail_on);
     }
     Ok((judged, id))
+}
+
+/// Reads the buckets planned trails write to that neither the live trails nor the plan itself
+/// describe (an existing bucket given to a new trail), so `live+plan` judges them as a live
+/// assessment will after apply.
+async fn read_planned_trail_buckets(
+    clients: &crate::aws::AwsClients,
+    live: &mut secbaseline_engine::facts::Facts,
+    planned: &plan::PlanFacts,
+    calls: &CallCounter,
+) {
+    for (region, rf) in &planned.facts.regions {
+        let Some(trails) = rf.cloudtrail.ok() else {
+            continue;
+        };
+        let known = |name: &String| {
+            trails.buckets.contains_key(name)
+                || live.regions.values().any(|r| {
+                    r.cloudtrail
+                        .ok()
+                        .is_some_and(|c| c.buckets.contains_key(name))
+                })
+        };
+        let mut missing: Vec<String> = trails
+            .trails
+            .iter()
+            .filter_map(|t| t.s3_bucket.as_known().cloned())
+            .filter(|b| !b.is_empty() && !known(b))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        let Some(ct) = live
+            .regions
+            .get_mut(region)
+            .and_then(|r| r.cloudtrail.ok_mut())
+        else {
+            continue;
+        };
+        if missing.is_empty() {
+            continue;
+        }
+        let read = crate::live::cloudtrail::read_buckets(clients, region, calls, missing).await;
+        ct.buckets.extend(read);
+    }
 }

@@ -67,15 +67,27 @@ async fn collect_facts(
         .collect();
     names.sort();
     names.dedup();
-    let buckets: BTreeMap<String, Collected<TrailBucket>> = futures::stream::iter(names)
+    let buckets = read_buckets(clients, region, calls, names).await;
+    Ok(CloudTrailFacts { trails, buckets })
+}
+
+/// The policy, public access block, ACL and logging of each named bucket (a failed read
+/// fails only that bucket's entry). Also what `live+plan` reads for buckets a planned trail
+/// names that no live trail writes to yet.
+pub async fn read_buckets(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+    names: Vec<String>,
+) -> BTreeMap<String, Collected<TrailBucket>> {
+    futures::stream::iter(names)
         .map(|name| async move {
             let bucket = into_collected(read_bucket(clients, region, calls, &name).await);
             (name, bucket)
         })
         .buffer_unordered(FAN_OUT)
         .collect()
-        .await;
-    Ok(CloudTrailFacts { trails, buckets })
+        .await
 }
 
 /// GetTrailStatus and GetEventSelectors of one trail, in its home region. For organization

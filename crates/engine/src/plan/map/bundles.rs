@@ -5,8 +5,8 @@
 //! the plan does not state) is left unknown.
 
 use crate::facts::{
-    Alarm, ConfigRule, DeliveryChannel, Known, MetricFilter, MetricTransformation,
-    PublicAccessBlock, Recorder, Source, Trail, TrailBucket,
+    Alarm, ConfigRule, DeliveryChannel, InlinePolicy, Known, MetricFilter, MetricTransformation,
+    PublicAccessBlock, Recorder, Role, Source, Trail, TrailBucket,
 };
 use crate::remediation::alarms::{self as alarm_bundle, AlarmInputs, ApiKind, ApiSpec, Env};
 use crate::remediation::cloudtrail::{self as trail_bundle, policies, Scope};
@@ -14,7 +14,7 @@ use crate::remediation::config_rules as config_bundle;
 
 use super::Mapper;
 use crate::plan::attrs::Attrs;
-use crate::plan::builder::{ok_or_init, Builder};
+use crate::plan::builder::{ok_or_init, Builder, GLOBAL_REGION};
 use crate::plan::model::PlannedResource;
 
 pub(super) static MAPPERS: &[Mapper] = &[
@@ -152,12 +152,53 @@ fn cloudtrail(b: &mut Builder<'_>, r: &PlannedResource) {
         }
         _ => None,
     };
+    let role = name
+        .as_known()
+        .map(|n| delivery_role(r, n, scope.as_ref(), &arn, log_group.as_deref()));
     let ct = ok_or_init(&mut b.regional(&region, Source::CloudTrail).cloudtrail);
     ct.trails.push(trail);
     if let Some(bucket) = bucket {
         ct.buckets
             .insert(bucket.name.clone(), crate::facts::Collected::Ok(bucket));
     }
+    if let Some((key, role)) = role {
+        b.iam();
+        b.roles.define(r, GLOBAL_REGION, Some(key), role);
+    }
+}
+
+/// The IAM role CloudTrail assumes to deliver to the log group, with its trust policy (only
+/// CloudTrail, only for this trail) and its one inline policy, as the bundle writes them.
+fn delivery_role(
+    r: &PlannedResource,
+    trail: &str,
+    scope: Option<&Scope>,
+    trail_arn: &Known<String>,
+    log_group: Option<&str>,
+) -> (String, Role) {
+    let name = trail_bundle::role(trail);
+    let trust = match (scope, trail_arn) {
+        (Some(s), Known::Known(arn)) => Known::Known(policies::role_trust(s, arn)),
+        _ => Known::Unknown,
+    };
+    let permissions = match (scope, log_group) {
+        (Some(s), Some(group)) => Known::Known(policies::role_permissions(s, group)),
+        _ => Known::Unknown,
+    };
+    let role = Role {
+        name: name.clone(),
+        arn: scope.map_or(Known::Unknown, |s| Known::Known(s.role_arn(&name))),
+        path: "/".into(),
+        trust_policy: trust,
+        inline_policies: vec![InlinePolicy {
+            name: trail_bundle::ROLE_POLICY.into(),
+            document: permissions,
+            address: Some(r.address.clone()),
+        }],
+        address: Some(r.address.clone()),
+        ..Default::default()
+    };
+    (name, role)
 }
 
 /// `secbaseline_config_rules`: the managed rules it plans (`rules`, computed at plan), and
