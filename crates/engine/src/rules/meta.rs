@@ -27,6 +27,10 @@ pub struct Meta {
     pub remediated_by: Option<Bundle>,
     /// The fact units the rule reads (collectors gather only what selected rules need).
     pub sources: &'static [Source],
+    /// The control's reference text in Markdown, from `reference/<id>.md`: what must hold,
+    /// its semantics, when each status is given, and examples. The docs generator turns it
+    /// into `docs/controls/<id>.md`.
+    pub doc: &'static str,
 }
 
 impl Meta {

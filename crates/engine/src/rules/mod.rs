@@ -374,6 +374,77 @@ mod tests {
         }
     }
 
+    /// The sections every control's reference text has, in this order.
+    const DOC_SECTIONS: [&str; 4] = [
+        "## What must hold",
+        "## Semantics",
+        "## Statuses",
+        "## Examples",
+    ];
+
+    /// Each rule's `doc` is the control's own reference: the four sections in order, each with
+    /// real content, every status explained, and no pointer to a document outside the
+    /// repository.
+    #[test]
+    fn every_rule_documents_its_semantics() {
+        for r in catalogue() {
+            let m = r.meta();
+            let (id, doc) = (m.id, m.doc);
+            let headings: Vec<&str> = doc.lines().filter(|l| l.starts_with("## ")).collect();
+            assert_eq!(headings, DOC_SECTIONS, "{id}: sections");
+            let mut rest = doc;
+            for (i, heading) in DOC_SECTIONS.iter().enumerate() {
+                let start = rest.find(heading).map(|p| p + heading.len());
+                rest = &rest[start.unwrap_or_else(|| panic!("{id}: no {heading}"))..];
+                let end = DOC_SECTIONS
+                    .get(i + 1)
+                    .and_then(|next| rest.find(next))
+                    .unwrap_or(rest.len());
+                let body = rest[..end].trim();
+                assert!(body.len() >= 40, "{id}: {heading} is too short: {body:?}");
+                if *heading == "## Statuses" {
+                    for status in ["PASS", "FAIL", "NOT_APPLICABLE", "UNKNOWN", "ERROR"] {
+                        assert!(
+                            body.contains(&format!("**{status}**")),
+                            "{id}: {heading} does not say when {status} is given"
+                        );
+                    }
+                }
+            }
+            assert!(doc.len() >= 600, "{id}: the reference is too thin");
+            for outside in ["Ruling", "CONTROLS.md"] {
+                assert!(
+                    !doc.contains(outside),
+                    "{id}: the reference cites {outside:?}"
+                );
+            }
+        }
+    }
+
+    /// Every file in `reference/` is some rule's `doc`: a page whose control was renamed or
+    /// removed fails here instead of lingering.
+    #[test]
+    fn every_reference_file_belongs_to_a_rule() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/reference");
+        let entries = std::fs::read_dir(&dir).expect("reference directory");
+        let mut files = 0;
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let id = name
+                .strip_suffix(".md")
+                .unwrap_or_else(|| panic!("{name}: not Markdown"));
+            let rule = find(id).unwrap_or_else(|| panic!("{name}: no control {id}"));
+            let text = std::fs::read_to_string(&path).expect("reference file");
+            assert_eq!(rule.meta().doc, text, "{id}: doc is not {name}");
+            files += 1;
+        }
+        assert_eq!(files, catalogue().len(), "one reference file per control");
+    }
+
     fn every_source(c: fn() -> Collected<()>) -> Facts {
         fn re<T>(c: &Collected<()>) -> Collected<T> {
             match c {

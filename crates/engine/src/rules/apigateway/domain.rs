@@ -23,6 +23,7 @@ impl DomainTls {
             SecurityPolicy_TLS13_* policy).",
         remediated_by: None,
         sources: &[Source::ApiGateway, Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_domain_tls.md"),
     };
 }
 

@@ -24,6 +24,7 @@ impl RestMethodAuthorization {
             COGNITO_USER_POOLS authorization) or require an API key (api_key_required = true).",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_method_authorization.md"),
     };
 }
 
@@ -100,6 +101,7 @@ impl RestResourcePolicyPublic {
             Principal \"*\".",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_resource_policy_public.md"),
     };
 }
 

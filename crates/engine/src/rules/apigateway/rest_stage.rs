@@ -28,6 +28,7 @@ impl RestExecutionLogging {
             overrides to OFF; for WebSocket stages set DefaultRouteSettings.LoggingLevel.",
         remediated_by: None,
         sources: &[Source::ApiGateway, Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_rest_execution_logging.md"),
     };
 }
 
@@ -175,6 +176,7 @@ impl RestAccessLogging {
             CloudWatch Logs log group or Firehose stream ARN as destination_arn).",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_access_logging.md"),
     };
 }
 
@@ -214,6 +216,7 @@ impl RestClientCertificate {
             (client_certificate_id); have the backend verify it.",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_client_certificate.md"),
     };
 }
 
@@ -252,6 +255,7 @@ impl RestXrayTracing {
         remediation: "Enable X-Ray tracing on the stage (xray_tracing_enabled = true).",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_xray_tracing.md"),
     };
 }
 
@@ -296,6 +300,7 @@ impl RestWaf {
             (aws_wafv2_web_acl_association with the stage ARN).",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_waf.md"),
     };
 }
 
@@ -336,6 +341,7 @@ impl RestCacheEncrypted {
             and for each method that overrides caching).",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_cache_encrypted.md"),
     };
 }
 

@@ -28,6 +28,7 @@ impl StageVariablesNoSecrets {
             stored in a stage variable.",
         remediated_by: None,
         sources: &[Source::ApiGateway, Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_stage_variables_no_secrets.md"),
     };
 }
 

@@ -23,6 +23,7 @@ impl V2AccessLogging {
             access_log_settings with a CloudWatch Logs log group ARN as destination_arn).",
         remediated_by: None,
         sources: &[Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_v2_access_logging.md"),
     };
 }
 
@@ -67,6 +68,7 @@ impl V2RouteAuthorization {
             including $default, and on the $connect route of WebSocket APIs.",
         remediated_by: None,
         sources: &[Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_v2_route_authorization.md"),
     };
 }
 
@@ -134,6 +136,7 @@ impl V2PrivateIntegrationTls {
             connection_type VPC_LINK, and use an HTTPS listener on the backend.",
         remediated_by: None,
         sources: &[Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_v2_private_integration_tls.md"),
     };
 }
 

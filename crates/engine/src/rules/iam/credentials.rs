@@ -24,6 +24,7 @@ impl AccessKeyRotation {
             access_key_max_age_days), or replace the key with a role.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_access_key_rotation.md"),
     };
 }
 
@@ -94,6 +95,7 @@ impl UnusedCredentials {
             45); delete users that no longer need access.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_unused_credentials.md"),
     };
 }
 

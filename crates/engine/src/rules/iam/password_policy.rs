@@ -34,6 +34,7 @@ impl PasswordPolicy {
             password reuse prevention 24 and maximum age 90 days or less.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_password_policy.md"),
     };
 }
 

@@ -24,6 +24,7 @@ impl PolicyNoAdmin {
             through a few audited roles instead.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_policy_no_admin.md"),
     };
 }
 
@@ -88,6 +89,7 @@ impl PolicyNoServiceWildcard {
             (for example s3:GetObject instead of s3:*).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_policy_no_service_wildcard.md"),
     };
 }
 

@@ -37,6 +37,7 @@ impl RootAccessKey {
             user's access keys; use IAM roles or users with least privilege instead.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_root_access_key.md"),
     };
 }
 
@@ -102,6 +103,7 @@ impl RootMfa {
             key) under Security credentials.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_root_mfa.md"),
     };
 }
 
@@ -146,6 +148,7 @@ impl RootHardwareMfa {
             hardware MFA device (FIDO security key or hardware TOTP token).",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_root_hardware_mfa.md"),
     };
 }
 

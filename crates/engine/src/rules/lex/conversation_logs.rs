@@ -26,6 +26,7 @@ impl ConversationLogs {
             log group destination).",
         remediated_by: None,
         sources: &[Source::Lex],
+        doc: include_str!("../reference/lex_conversation_logs.md"),
     };
 }
 
@@ -81,6 +82,7 @@ impl ConversationLogsEncrypted {
             that receives text logs (aws_cloudwatch_log_group kms_key_id).",
         remediated_by: None,
         sources: &[Source::Lex],
+        doc: include_str!("../reference/lex_conversation_logs_encrypted.md"),
     };
 }
 

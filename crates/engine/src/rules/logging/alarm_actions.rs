@@ -23,6 +23,7 @@ impl AlarmActions {
             topic) on every alarm — secbaseline_alarms does this for the alarms it creates.",
         remediated_by: Some(Bundle::Alarms),
         sources: &[Source::CloudWatch],
+        doc: include_str!("../reference/cloudwatch_alarm_actions.md"),
     };
 }
 

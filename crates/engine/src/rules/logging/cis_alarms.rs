@@ -252,6 +252,7 @@ macro_rules! cis_alarm {
                 ),
                 remediated_by: Some(Bundle::Alarms),
                 sources: &[Source::CloudTrail, Source::Logs, Source::CloudWatch],
+                doc: include_str!(concat!("../reference/", $id, ".md")),
             },
             pattern: $pattern,
         }

@@ -30,6 +30,7 @@ impl MultiRegion {
             with ReadWriteType All — secbaseline_cloudtrail does this.",
         remediated_by: TRAIL_REMEDIATION_BY,
         sources: &[Source::CloudTrail],
+        doc: include_str!("../reference/cloudtrail_multi_region.md"),
     };
 }
 
@@ -103,6 +104,7 @@ macro_rules! trail_flag_rule {
                 remediation: $remedy,
                 remediated_by: TRAIL_REMEDIATION_BY,
                 sources: &[Source::CloudTrail],
+                doc: include_str!(concat!("../reference/", $id, ".md")),
             };
         }
 
@@ -230,6 +232,7 @@ impl BucketNotPublic {
             does this.",
         remediated_by: TRAIL_REMEDIATION_BY,
         sources: &[Source::CloudTrail, Source::S3Account],
+        doc: include_str!("../reference/cloudtrail_bucket_not_public.md"),
     };
 }
 
@@ -351,6 +354,7 @@ impl BucketAccessLogging {
             bucket — secbaseline_cloudtrail does this.",
         remediated_by: TRAIL_REMEDIATION_BY,
         sources: &[Source::CloudTrail],
+        doc: include_str!("../reference/cloudtrail_bucket_access_logging.md"),
     };
 }
 

@@ -104,6 +104,7 @@ impl ConfigRecorder {
             secbaseline_config_rules does this.",
         remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
+        doc: include_str!("../reference/config_recorder.md"),
     };
 }
 

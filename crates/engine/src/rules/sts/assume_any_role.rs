@@ -25,6 +25,7 @@ impl NoAssumeAnyRole {
             and NotAction statements that include it.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_no_assume_any_role.md"),
     };
 }
 

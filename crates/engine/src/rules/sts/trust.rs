@@ -81,6 +81,7 @@ impl TrustNoPublicPrincipal {
             Condition (aws:PrincipalOrgID, sts:ExternalId, aws:SourceArn).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_trust_no_public_principal.md"),
     };
 }
 
@@ -126,6 +127,7 @@ impl CrossAccountCondition {
             true for people.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_cross_account_condition.md"),
     };
 }
 
@@ -210,6 +212,7 @@ impl ServiceConfusedDeputy {
             (*.amazonaws.com), so the service can assume the role only on your resources' behalf.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_service_confused_deputy.md"),
     };
 }
 
