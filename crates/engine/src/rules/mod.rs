@@ -645,15 +645,23 @@ mod tests {
         );
     }
 
+    /// A service not offered where it is assessed leaves nothing to judge: every
+    /// rule still reports that it looked, and every one of its findings is NOT_APPLICABLE —
+    /// never a PASS, and never a FAIL for resources that could not have been seen.
     #[test]
-    fn unavailable_service_is_not_applicable_or_judged_without_pass() {
+    fn unavailable_service_is_not_applicable() {
         let facts = every_source(|| Collected::unavailable("not offered in this region"));
         for r in catalogue() {
             let findings = r.evaluate(&facts, &params());
             let id = r.meta().id;
+            assert!(!findings.is_empty(), "{id}: no finding");
             assert!(
-                findings.iter().all(|f| f.status != Status::Pass),
+                findings.iter().all(|f| f.status == Status::NotApplicable),
                 "{id}: {findings:#?}"
+            );
+            assert!(
+                findings.iter().all(|f| f.control_id == id),
+                "{id}: foreign finding"
             );
         }
     }

@@ -211,6 +211,8 @@ impl CisAlarm {
                 &res,
                 "CloudTrail facts were not collected.",
             );
+        } else if let Some(nowhere) = all.nowhere_offered() {
+            out.emit(Status::NotApplicable, &res, nowhere);
         } else {
             let why = match best {
                 Some(
@@ -487,6 +489,13 @@ mod tests {
             "{}",
             f.message
         );
+    }
+
+    #[test]
+    fn not_applicable_where_no_region_offers_cloudtrail() {
+        let r = rule("cloudwatch_alarm_root_usage");
+        let nowhere = region(|rf| rf.cloudtrail = Collected::unavailable("not offered"));
+        only(r, &nowhere, Status::NotApplicable);
     }
 
     #[test]

@@ -432,6 +432,21 @@ mod tests {
     }
 
     #[test]
+    fn multi_region_where_cloudtrail_is_not_offered() {
+        let nowhere = region(|r| r.cloudtrail = Collected::unavailable("not offered"));
+        let f = only(&MultiRegion, &nowhere, Status::NotApplicable);
+        assert!(
+            f.message.contains("us-east-1: not offered"),
+            "{}",
+            f.message
+        );
+        // One region without CloudTrail does not excuse the others.
+        let mut partly = trails(vec![]);
+        partly.region_mut("eu-west-1").cloudtrail = Collected::unavailable("not offered");
+        only(&MultiRegion, &partly, Status::Fail);
+    }
+
+    #[test]
     fn multi_region_dedupes_shadow_trails_and_reports_errors() {
         let mut facts = trails(vec![good_trail("main")]);
         facts.region_mut("eu-west-1").cloudtrail = Collected::Ok(CloudTrailFacts {
