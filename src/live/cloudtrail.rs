@@ -7,7 +7,7 @@
 //! GetBucketLogging; the policy read follows S3's region redirect once when the bucket lives in
 //! another region). Each bucket is `Collected` on its own: an unreadable bucket is an ERROR for
 //! the bucket control only. Buckets of shadow trails are read in their home region's collection,
-//! where the per-trail controls judge them (Ruling 14), not once per region.
+//! where the per-trail controls judge them, not once per region.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ use crate::aws::{aws_error, AwsClients};
 use crate::error::Error;
 use crate::live::{into_collected, CallCounter, FAN_OUT};
 
-/// ACL grantees that make a bucket public (Ruling 14).
+/// ACL grantees that make a bucket public (`docs/controls/cloudtrail_bucket_not_public.md`).
 const PUBLIC_GRANTEES: &[&str] = &[
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",

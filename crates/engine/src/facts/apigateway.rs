@@ -289,7 +289,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arns_follow_ruling_2() {
+    fn arns_name_stages_routes_and_integrations() {
         let api = V2Api {
             id: "a1".into(),
             ..Default::default()

@@ -20,7 +20,7 @@ pub use meta::{Meta, Rule};
 
 use logging::CIS_ALARMS;
 
-/// Every registered rule, in catalogue (CONTROLS.md) order.
+/// Every registered rule, in catalogue order (the order of the docs).
 pub fn catalogue() -> &'static [&'static dyn Rule] {
     static RULES: [&dyn Rule; 69] = [
         &apigateway::RestExecutionLogging,
@@ -112,8 +112,9 @@ mod tests {
     use crate::rules::testkit::{params, ACCOUNT, REGION};
     use crate::severity::Severity;
 
-    /// CONTROLS.md "API Gateway", "IAM", "STS", "Pinpoint", "Lex" and "Account logging and
-    /// monitoring": id, severity, remediated_by — copied from the tables so drift fails here.
+    /// The published catalogue, section by section (API Gateway, IAM, STS, Pinpoint, Lex,
+    /// account logging and monitoring): id, severity, remediated_by. IDs are a public
+    /// interface, so this second copy makes any change to them fail here and be made on purpose.
     const EXPECTED: &[(&str, Severity, Option<Bundle>)] = &[
         ("apigateway_rest_execution_logging", Severity::Medium, None),
         ("apigateway_rest_access_logging", Severity::Medium, None),
@@ -325,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn every_controls_md_id_is_registered_as_specified() {
+    fn every_published_id_is_registered_as_specified() {
         for (id, severity, by) in EXPECTED {
             let rule = find(id).unwrap_or_else(|| panic!("{id} is not in the catalogue"));
             assert_eq!(rule.meta().severity, *severity, "{id} severity");
@@ -334,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn the_catalogue_is_exactly_the_controls_md_ids_in_order() {
+    fn the_catalogue_is_exactly_the_published_ids_in_order() {
         let registered: Vec<&str> = catalogue().iter().map(|r| r.meta().id).collect();
         let expected: Vec<&str> = EXPECTED.iter().map(|(id, _, _)| *id).collect();
         assert_eq!(registered, expected);
@@ -612,7 +613,7 @@ mod tests {
         }
     }
 
-    /// Ruling 13 per part of IAM: when the credential parts are missing (not asked for) or
+    /// ERROR per part of IAM: when the credential parts are missing (not asked for) or
     /// could not be read, a rule declaring `Source::IamPolicies` judges exactly as with them,
     /// and when they could not be read every rule declaring `Source::Iam` is ERROR.
     #[test]

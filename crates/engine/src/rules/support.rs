@@ -180,7 +180,7 @@ impl<'a> Out<'a> {
     }
 
     /// The collected facts, or an ERROR / NOT_APPLICABLE / UNKNOWN finding for the region
-    /// explaining why they are missing (Ruling 13).
+    /// explaining why they are missing.
     pub fn gate<'c, T>(&mut self, region: &str, label: &str, c: &'c Collected<T>) -> Option<&'c T> {
         let res = self.account(region);
         let region = place(region);
@@ -205,7 +205,7 @@ impl<'a> Out<'a> {
         None
     }
 
-    /// Runs `f`; when it emitted nothing, emits one NOT_APPLICABLE for the region (Ruling 1).
+    /// Runs `f`; when it emitted nothing, emits one NOT_APPLICABLE for the region.
     pub fn scoped(&mut self, region: &str, nothing: &str, f: impl FnOnce(&mut Self)) {
         let before = self.findings.len();
         f(self);
@@ -219,7 +219,7 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// For each region: gate one source, then run `f` on its facts, scoped (Ruling 1).
+    /// For each region: gate one source, then run `f` on its facts, scoped.
     pub fn each_region<T: 'a>(
         &mut self,
         pick: fn(&RegionFacts) -> &Collected<T>,

@@ -1,4 +1,4 @@
-//! API Gateway controls (CONTROLS.md "API Gateway") and the visitors they share.
+//! API Gateway controls and the visitors they share.
 
 mod account;
 mod domain;

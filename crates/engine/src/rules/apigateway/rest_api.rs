@@ -55,7 +55,7 @@ impl Rule for RestMethodAuthorization {
             "No REST API methods to judge",
             |out, region, rest| {
                 for api in &rest.rest_apis {
-                    // OPTIONS (CORS pre-flight) is out of scope (Ruling 1).
+                    // OPTIONS (CORS pre-flight) is out of scope.
                     for m in api
                         .methods
                         .iter()
@@ -123,7 +123,7 @@ impl Rule for RestResourcePolicyPublic {
                     let Some(policy) = known(out, &res, &format!("The resource policy of {name}"), &api.policy) else {
                         continue;
                     };
-                    // No policy: out of scope (Ruling 1).
+                    // No policy: out of scope.
                     let Some(doc) = policy.as_deref().filter(|d| !d.trim().is_empty()) else {
                         continue;
                     };

@@ -9,7 +9,7 @@ use crate::rules::{Meta, Rule};
 use crate::service::Service;
 use crate::severity::Severity;
 
-/// `apigateway_rest_cache_encrypted` (Ruling 4).
+/// `apigateway_rest_cache_encrypted`.
 pub struct RestCacheEncrypted;
 
 impl RestCacheEncrypted {
@@ -28,7 +28,8 @@ impl RestCacheEncrypted {
     };
 }
 
-/// Cached method-settings entries of a stage and whether each is encrypted (Ruling 4).
+/// Cached method-settings entries of a stage and whether each is encrypted, `*/*` inherited
+/// unless a method overrides it.
 fn cached_entries(stage: &RestStage) -> Result<Vec<(String, bool)>, String> {
     let cluster = match &stage.cache_cluster_enabled {
         Known::Known(b) => *b,
@@ -95,7 +96,7 @@ impl Rule for RestCacheEncrypted {
             let name = rest_stage_name(api, stage);
             match cached_entries(stage) {
                 Err(what) => out.unknown(res, &format!("For {name}, {what}")),
-                // No method caches: out of scope (Ruling 1), said per stage so the region's
+                // No method caches: out of scope, said per stage so the region's
                 // "no stages" message never stands for a stage that exists.
                 Ok(entries) if entries.is_empty() => out.emit(
                     crate::finding::Status::NotApplicable,

@@ -13,7 +13,7 @@ use crate::rules::{Meta, Rule};
 use crate::service::Service;
 use crate::severity::Severity;
 
-/// `apigateway_rest_execution_logging` (Ruling 3).
+/// `apigateway_rest_execution_logging`.
 pub struct RestExecutionLogging;
 
 impl RestExecutionLogging {
@@ -124,7 +124,7 @@ impl Rule for RestExecutionLogging {
                     }
                 }
                 if let Some(v2) = out.gate(region, V2_LABEL, &rf.apigatewayv2) {
-                    // HTTP stages have no execution logs: out of scope (Ruling 1).
+                    // HTTP stages have no execution logs: out of scope.
                     for api in v2.apis.iter().filter(|a| a.protocol == Protocol::Websocket) {
                         for stage in &api.stages {
                             let res = v2_stage_res(out, region, api, stage);

@@ -1,4 +1,4 @@
-//! `apigateway_stage_alarms`: every stage has a 5XX-style alarm with an action (Ruling 6).
+//! `apigateway_stage_alarms`: every stage has a 5XX-style alarm with an action.
 
 use crate::facts::{Alarm, Facts, Known, Protocol, Source};
 use crate::finding::Finding;

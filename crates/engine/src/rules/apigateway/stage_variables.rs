@@ -1,4 +1,4 @@
-//! `apigateway_stage_variables_no_secrets`: stage variables hold no secrets (Ruling 8).
+//! `apigateway_stage_variables_no_secrets`: stage variables hold no secrets.
 
 use std::collections::BTreeMap;
 
@@ -82,7 +82,7 @@ fn judge(out: &mut Out<'_>, res: &Res, name: &str, vars: &Known<BTreeMap<String,
         Known::Unknown => return out.unknown(res, &format!("The stage variables of {name}")),
         Known::Known(v) => v,
     };
-    // Stages without variables are out of scope (Ruling 1).
+    // Stages without variables are out of scope.
     if vars.is_empty() {
         return;
     }
@@ -150,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn detection_per_ruling_8() {
+    fn keys_private_keys_and_secret_names_are_detected() {
         assert!(secret_reason("x", "key=AKIAIOSFODNN7EXAMPLE").is_some());
         assert!(secret_reason("x", "ASIAABCDEFGHIJKLMNOP").is_some());
         assert!(secret_reason("x", "AKIAshort").is_none());

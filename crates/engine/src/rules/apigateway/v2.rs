@@ -54,7 +54,7 @@ impl Rule for V2AccessLogging {
     }
 }
 
-/// `apigateway_v2_route_authorization` (Ruling 5).
+/// `apigateway_v2_route_authorization`.
 pub struct V2RouteAuthorization;
 
 impl V2RouteAuthorization {
@@ -85,7 +85,7 @@ impl Rule for V2RouteAuthorization {
             "No HTTP routes or WebSocket $connect routes",
             |out, region, v2| {
                 for api in &v2.apis {
-                    // WebSocket: authorization exists only on $connect (Ruling 5).
+                    // WebSocket: authorization exists only on $connect.
                     let in_scope = |key: &str| api.protocol == Protocol::Http || key == "$connect";
                     for route in api.routes.iter().filter(|r| in_scope(&r.route_key)) {
                         let res = Res::new(
@@ -170,7 +170,7 @@ impl Rule for V2PrivateIntegrationTls {
                         ) else {
                             continue;
                         };
-                        // Internet integrations are out of scope (Ruling 1).
+                        // Internet integrations are out of scope.
                         if !conn.eq_ignore_ascii_case("VPC_LINK") {
                             continue;
                         }

@@ -39,7 +39,7 @@ impl Rule for UserConsoleMfa {
             "No IAM user has a console password",
             |out, res, name, u| {
                 match u.password_enabled {
-                    // Users without a console password are out of scope (Ruling 1).
+                    // Users without a console password are out of scope.
                     Known::Known(false) => {}
                     Known::Unknown => {
                         out.unknown(res, &format!("Whether {name} has a console password"))
@@ -123,7 +123,7 @@ impl Rule for UserSingleActiveKey {
             &mut out,
             "No IAM user has access keys",
             |out, res, name, u| {
-                // Users without keys are out of scope (Ruling 1).
+                // Users without keys are out of scope.
                 if u.access_keys.is_empty() {
                     return;
                 }

@@ -1,4 +1,4 @@
-//! `cloudwatch_alarm_actions`: every alarm has enabled actions and an alarm target (Ruling 16).
+//! `cloudwatch_alarm_actions`: every alarm has enabled actions and an alarm target.
 
 use crate::facts::{Facts, Known, Source};
 use crate::finding::Finding;

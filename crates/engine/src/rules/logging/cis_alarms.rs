@@ -1,4 +1,4 @@
-//! The CIS 4.x / CloudWatch.1–14 metric-filter-and-alarm controls (Ruling 16): one type,
+//! The CIS 4.x / CloudWatch.1–14 metric-filter-and-alarm controls: one type,
 //! fourteen registered instances.
 
 use crate::facts::{Collected, Facts, Known, Source};
@@ -14,11 +14,11 @@ use crate::severity::Severity;
 /// A CIS alarm control: metadata plus the exact filter pattern Security Hub expects.
 pub struct CisAlarm {
     meta: Meta,
-    /// The filter pattern from CONTROLS.md.
+    /// The filter pattern Security Hub and CIS expect.
     pub pattern: &'static str,
 }
 
-/// Removes white space outside double-quoted strings (Ruling 16).
+/// Removes white space outside double-quoted strings, so patterns compare by meaning.
 pub fn normalize_pattern(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     let mut quoted = false;
@@ -261,7 +261,7 @@ macro_rules! cis_alarm {
     };
 }
 
-/// The fourteen CIS alarm controls, in CONTROLS.md order.
+/// The fourteen CIS alarm controls, in catalogue order.
 pub static CIS_ALARMS: [CisAlarm; 14] = [
     cis_alarm!(
         "cloudwatch_alarm_root_usage",

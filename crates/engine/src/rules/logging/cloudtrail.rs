@@ -1,5 +1,5 @@
 //! CloudTrail controls: the multi-region trail, and per-trail encryption, validation, CloudWatch
-//! Logs delivery and bucket protection (Ruling 14).
+//! Logs delivery and bucket protection.
 
 use crate::remediation::Bundle;
 use std::collections::BTreeSet;
@@ -47,7 +47,7 @@ impl Rule for MultiRegion {
 }
 
 /// Visits each trail in its home region once; organization trails of another account are
-/// NOT_APPLICABLE (Ruling 14).
+/// NOT_APPLICABLE.
 fn each_home_trail<'a>(
     out: &mut Out<'a>,
     mut f: impl FnMut(&mut Out<'a>, &Res, &str, &'a Trail, &'a CloudTrailFacts),

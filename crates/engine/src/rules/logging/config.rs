@@ -1,4 +1,4 @@
-//! AWS Config controls: `config_recorder` (Ruling 15) and the "records these types" judgement
+//! AWS Config controls: `config_recorder` and the "records these types" judgement
 //! that services' `*_config_recording` controls share.
 
 use crate::remediation::Bundle;

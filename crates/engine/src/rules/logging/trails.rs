@@ -1,4 +1,4 @@
-//! The account's trails across regions, and the multi-region trail judgement (Ruling 14).
+//! The account's trails across regions, and the multi-region trail judgement.
 
 use std::collections::BTreeMap;
 

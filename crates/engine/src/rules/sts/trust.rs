@@ -1,4 +1,4 @@
-//! Role trust-policy controls (Ruling 10): no public principal, conditions on foreign
+//! Role trust-policy controls: no public principal, conditions on foreign
 //! accounts and on AWS service principals.
 
 use crate::facts::{Facts, Role, Source};
@@ -158,7 +158,7 @@ impl Rule for CrossAccountCondition {
                     })
                     .collect();
                 if foreign.is_empty() {
-                    // Ruling 10: federated principals are NOT_APPLICABLE.
+                    // Federated principals are out of scope: NOT_APPLICABLE.
                     if grants
                         .iter()
                         .any(|g| matches!(g.principal, TrustPrincipal::Federated(_)))
@@ -246,7 +246,7 @@ impl Rule for ServiceConfusedDeputy {
                         _ => None,
                     })
                     .collect();
-                // Roles without a service principal are out of scope (Ruling 1).
+                // Roles without a service principal are out of scope.
                 if services.is_empty() {
                     return;
                 }
