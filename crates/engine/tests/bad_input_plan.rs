@@ -229,7 +229,11 @@ proptest! {
             let at = all[index.index(all.len())].clone();
             apply(&mut doc, &at, m);
         }
-        let _ = judge(&doc.to_string());
+        let text = doc.to_string();
+        // The fast reader and the careful one agree on every document, good or bad.
+        let reread: Value = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(plan::parse_plan(&text), plan::plan_from_value(reread));
+        let _ = judge(&text);
     }
 
     /// `format_version` other than 0.x and 1.x is refused by name, whatever else the plan holds.

@@ -77,12 +77,8 @@ pub fn assess(facts: &Facts, params: &Params, request: &Request) -> Assessment {
 
 /// Catalogue order, then region, resource, status and message.
 pub fn sort(findings: &mut [Finding]) {
-    let position = |id: &str| {
-        rules::catalogue()
-            .iter()
-            .position(|r| r.meta().id == id)
-            .unwrap_or(usize::MAX)
-    };
+    let positions = catalogue_positions();
+    let position = |id: &str| positions.get(id).copied().unwrap_or(usize::MAX);
     findings.sort_by(|a, b| {
         (
             position(&a.control_id),
@@ -101,6 +97,19 @@ pub fn sort(findings: &mut [Finding]) {
                 &b.message,
             ))
     });
+}
+
+/// Each control's position in the catalogue, computed once.
+fn catalogue_positions() -> &'static std::collections::HashMap<&'static str, usize> {
+    static POSITIONS: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    POSITIONS.get_or_init(|| {
+        rules::catalogue()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.meta().id, i))
+            .collect()
+    })
 }
 
 impl Assessment {

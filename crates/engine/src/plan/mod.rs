@@ -17,6 +17,7 @@ mod attrs;
 mod builder;
 mod documents;
 mod error;
+mod fast_read;
 mod map;
 mod model;
 mod overlay;

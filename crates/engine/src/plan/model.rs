@@ -62,7 +62,7 @@ pub enum Mode {
 }
 
 /// One resource instance of the plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlannedResource {
     /// Full instance address, e.g. `module.api["a"].aws_api_gateway_stage.this[0]`.
     pub address: String,
@@ -92,7 +92,7 @@ impl PlannedResource {
 }
 
 /// The parts of a plan the mapper reads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// `format_version`, e.g. `1.2`.
     pub format_version: String,
@@ -117,7 +117,15 @@ pub struct Plan {
 }
 
 /// Parses the output of `terraform show -json <planfile>`.
+///
+/// A well-formed plan is read by [`super::fast_read`], which never builds the
+/// `planned_values` and `prior_state` trees it only needs a few parts of; anything it does
+/// not accept is read again here, member by member, so every malformed plan gets the same
+/// precise [`PlanError`].
 pub fn parse_plan(text: &str) -> Result<Plan, PlanError> {
+    if let Some(plan) = super::fast_read::read(text) {
+        return Ok(plan);
+    }
     let doc: Value = serde_json::from_str(text).map_err(|e| {
         if e.is_eof() {
             PlanError::Truncated {
@@ -210,7 +218,7 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
         }
     }
 
-    let mut plan = Plan {
+    let plan = Plan {
         format_version,
         terraform_version: top
             .get("terraform_version")
@@ -224,7 +232,22 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
         provider_keys: HashMap::new(),
     };
     let variables = top.get("variables").cloned().unwrap_or(Value::Null);
-    if let Some(config) = top.get_mut("configuration") {
+    Ok(with_configuration(
+        plan,
+        top.get_mut("configuration"),
+        &variables,
+    ))
+}
+
+/// Indexes the configuration (expressions, provider configurations and keys) into `plan`,
+/// then learns provider accounts from known ARNs.
+pub(super) fn with_configuration(
+    mut plan: Plan,
+    configuration: Option<&mut Value>,
+    variables: &Value,
+) -> Plan {
+    let variables = variables.clone();
+    if let Some(config) = configuration {
         if let Some(providers) = config.get("provider_config").and_then(Value::as_object) {
             for (key, p) in providers {
                 let expr = |path: &str| p.pointer(&format!("/expressions{path}"));
@@ -251,7 +274,7 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
         }
     }
     plan.learn_accounts_from_arns();
-    Ok(plan)
+    plan
 }
 
 /// The value of a configuration expression when the plan states it: a `constant_value`, or a
@@ -354,7 +377,7 @@ fn mode_of(obj: &Map<String, Value>, path: &str) -> Result<Mode, PlanError> {
     }
 }
 
-const MAX_MODULE_DEPTH: usize = 64;
+pub(super) const MAX_MODULE_DEPTH: usize = 64;
 
 /// A resource of a `planned_values`/`prior_state` module, borrowed.
 struct PlannedRef<'v> {
@@ -443,7 +466,7 @@ fn walk_module_at<'v>(
     Ok(())
 }
 
-fn resource_change(mut rc: Value, i: usize) -> Result<PlannedResource, PlanError> {
+pub(super) fn resource_change(mut rc: Value, i: usize) -> Result<PlannedResource, PlanError> {
     let path = format!("resource_changes[{i}]");
     if !rc.is_object() {
         return Err(shape(&path, "an object", &rc));
