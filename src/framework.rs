@@ -15,10 +15,26 @@ pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// State shared by everything one provider process serves: the configured AWS clients
 /// (filled by ConfigureProvider) and the per-process collection cache. Cheap to clone.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ProviderState {
     clients: Arc<RwLock<Access>>,
     pub cache: Arc<crate::collect::CollectionCache>,
+    /// The one concurrency budget of every collection this process runs (all accounts,
+    /// regions and services): at most this many collections at once.
+    pub budget: Arc<tokio::sync::Semaphore>,
+}
+
+/// Collections one provider process runs at once when the configuration does not say.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+
+impl Default for ProviderState {
+    fn default() -> Self {
+        ProviderState {
+            clients: Arc::default(),
+            cache: Arc::default(),
+            budget: Arc::new(tokio::sync::Semaphore::new(DEFAULT_CONCURRENCY)),
+        }
+    }
 }
 
 /// What ConfigureProvider left: nothing yet, AWS clients, or a configuration without AWS.

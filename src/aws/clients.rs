@@ -61,6 +61,7 @@ pub struct AwsClients {
 /// Endpoint keys accepted in `endpoints { … }`, following the hashicorp/aws provider.
 pub const ENDPOINT_SERVICES: &[&str] = &[
     "accessanalyzer",
+    "account",
     "apigateway",
     "apigatewayv2",
     "cloudtrail",
@@ -70,6 +71,7 @@ pub const ENDPOINT_SERVICES: &[&str] = &[
     "kms",
     "lexv2models",
     "logs",
+    "organizations",
     "pinpoint",
     "s3",
     "s3control",
@@ -105,6 +107,8 @@ service_clients! {
     kms => aws_sdk_kms, "kms";
     lexv2 => aws_sdk_lexmodelsv2, "lexv2models";
     logs => aws_sdk_cloudwatchlogs, "logs";
+    organizations => aws_sdk_organizations, "organizations";
+    account => aws_sdk_account, "account";
     pinpoint => aws_sdk_pinpoint, "pinpoint";
     sns => aws_sdk_sns, "sns";
     sts => aws_sdk_sts, "sts";

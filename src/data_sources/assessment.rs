@@ -26,7 +26,18 @@ fn summary_type() -> Ty {
         ("total", Ty::Number),
         ("by_status", Ty::map(Ty::Number)),
         ("by_severity", Ty::map(Ty::map(Ty::Number))),
+        ("by_account", Ty::map(Ty::map(Ty::Number))),
     ])
+}
+
+/// `status → count` as a Terraform map.
+fn counts_value(counts: &BTreeMap<Status, usize>) -> Value {
+    Value::Map(
+        counts
+            .iter()
+            .map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64)))
+            .collect(),
+    )
 }
 
 /// The user's inputs, validated.
@@ -304,35 +315,24 @@ pub fn state_value(
         "summary",
         Value::object([
             ("total", Value::Number(summary.total as f64)),
-            (
-                "by_status",
-                Value::Map(
-                    summary
-                        .by_status
-                        .iter()
-                        .map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64)))
-                        .collect(),
-                ),
-            ),
+            ("by_status", counts_value(&summary.by_status)),
             (
                 "by_severity",
                 Value::Map(
                     summary
                         .by_severity
                         .iter()
-                        .map(|(sev, counts)| {
-                            (
-                                sev.as_str().to_string(),
-                                Value::Map(
-                                    counts
-                                        .iter()
-                                        .map(|(s, n)| {
-                                            (s.as_str().to_string(), Value::Number(*n as f64))
-                                        })
-                                        .collect(),
-                                ),
-                            )
-                        })
+                        .map(|(sev, counts)| (sev.as_str().to_string(), counts_value(counts)))
+                        .collect(),
+                ),
+            ),
+            (
+                "by_account",
+                Value::Map(
+                    summary
+                        .by_account
+                        .iter()
+                        .map(|(account, counts)| (account.clone(), counts_value(counts)))
                         .collect(),
                 ),
             ),
@@ -376,7 +376,7 @@ impl DataSource for AssessmentDataSource {
             .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>` (format 0.x, Terraform 0.12 to 1.0, or 1.x), for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`, and carry the account and region the plan places them in (their ARN, their provider configuration's `assume_role` / `allowed_account_ids` and `region`); values unknown until apply give UNKNOWN."))
             .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment (account and regions)."))
             .attr(Attribute::computed("findings", Ty::list(finding_type()), "One finding per control and resource, sorted deterministically."))
-            .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count)."))
+            .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count), `by_account` (account ID → status → count; `unknown` for planned resources whose account the plan does not state)."))
             .attr(Attribute::computed("passed", Ty::Bool, "True when no control at or above `fail_on` (every control when `none`) is FAIL or ERROR."))
             .attr(Attribute::computed("score", Ty::Number, "Percent of PASS among PASS, FAIL and ERROR findings."))
             .attr(Attribute::computed("sarif", Ty::String, "The findings as a SARIF 2.1.0 JSON document, for code-scanning tools."))
@@ -476,14 +476,18 @@ async fn judge_account(
     };
     let sources = assessment::required_sources(&inputs.selection);
     let calls = CallCounter::default();
+    let gathering = crate::live::gather::Gathering {
+        clients: &clients,
+        cache: &state.cache,
+        budget: &state.budget,
+        calls: &calls,
+    };
     let live = crate::live::gather::gather(
-        &clients,
-        &state.cache,
+        &gathering,
         &identity.account_id,
         &identity.partition,
         &regions,
         &sources,
-        &calls,
     )
     .await;
     tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");

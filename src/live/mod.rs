@@ -85,6 +85,7 @@ pub mod gather;
 pub mod iam;
 pub mod lex;
 pub mod logs;
+pub mod organization;
 mod paging;
 pub mod pinpoint;
 pub mod s3account;

@@ -1,5 +1,6 @@
 //! Running an assessment: selection → rules → exemptions → sort → summary, gate and SARIF.
 
+mod estate;
 mod exemption;
 mod gate;
 mod sarif;
@@ -10,6 +11,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use estate::{assess_estate, organization_trails_of};
 pub use exemption::{apply as apply_exemptions, glob_match, Exemption, ExemptionError, Expiry};
 pub use gate::{gate, FailOn, Gate};
 pub use sarif::to_sarif;

@@ -406,7 +406,7 @@ fn ensure_ok(rf: &mut RegionFacts, source: Source) {
         Source::Config => ok(&mut rf.config),
         Source::CloudWatch => ok(&mut rf.cloudwatch),
         Source::Logs => ok(&mut rf.logs),
-        Source::Iam | Source::IamPolicies | Source::S3Account => {}
+        Source::Iam | Source::IamPolicies | Source::S3Account | Source::Organization => {}
     }
 }
 

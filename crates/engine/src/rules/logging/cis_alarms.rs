@@ -100,8 +100,39 @@ impl CisAlarm {
                 continue;
             };
             any_trail = true;
-            let rf = out.facts.regions.get(region);
-            let logs = match rf.map(|r| &r.logs) {
+            // An organization trail of another account logs to that account's log group: its
+            // filters and alarms are the owner's, known only when the owner is assessed too.
+            let facts = out.facts;
+            let owner = t
+                .owner_account
+                .as_deref()
+                .filter(|o| t.is_organization_trail && !o.is_empty() && *o != facts.account_id)
+                .or_else(|| {
+                    arn.split(':').nth(4).filter(|a| {
+                        !a.is_empty() && *a != facts.account_id && !facts.account_id.is_empty()
+                    })
+                });
+            let (logs_of, alarms_of) = match owner {
+                None => {
+                    let rf = facts.regions.get(region);
+                    (rf.map(|r| &r.logs), rf.map(|r| &r.cloudwatch))
+                }
+                Some(owner) => match facts
+                    .organization_trails
+                    .iter()
+                    .find(|p| p.owner == owner && p.trail.name == t.name)
+                {
+                    Some(p) => (Some(&p.logs), Some(&p.cloudwatch)),
+                    None => {
+                        unknowns.push(format!(
+                            "the metric filters and alarms of organization trail '{}', which are in account {owner}: add account {owner} to the assessment",
+                            t.name
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let logs = match logs_of {
                 Some(Collected::Ok(l)) => l,
                 Some(Collected::Failed { code, message }) => {
                     errors.push(format!("metric filters in {region}: {code}: {message}"));
@@ -139,7 +170,7 @@ impl CisAlarm {
                 ))));
                 continue;
             }
-            let alarms = match rf.map(|r| &r.cloudwatch) {
+            let alarms = match alarms_of {
                 Some(Collected::Ok(c)) => &c.alarms,
                 Some(Collected::Failed { code, message }) => {
                     errors.push(format!("CloudWatch alarms in {region}: {code}: {message}"));

@@ -62,6 +62,19 @@ pub(crate) fn account_trails(facts: &Facts) -> AccountTrails<'_> {
             Collected::NotCollected => {}
         }
     }
+    available |= !facts.organization_trails.is_empty();
+    collected |= !facts.organization_trails.is_empty();
+    // Organization trails that cover this account, as their owners in the same assessment see
+    // them: they count even when this account's own view of them is missing or lagging.
+    for p in &facts.organization_trails {
+        let key = p
+            .trail
+            .arn
+            .as_known()
+            .cloned()
+            .unwrap_or_else(|| format!("{}@{}", p.trail.name, p.owner));
+        seen.entry(key).or_insert(&p.trail);
+    }
     AccountTrails {
         trails: seen.into_values().collect(),
         failures,
