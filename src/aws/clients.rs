@@ -56,6 +56,9 @@ pub struct AwsClients {
     region: String,
     endpoints: BTreeMap<String, String>,
     identity: Option<CallerIdentity>,
+    /// The provider's `assume_role` session name and duration, which roles assumed for
+    /// assessment targets inherit.
+    assume_defaults: crate::aws::assume::AssumeDefaults,
 }
 
 /// Endpoint keys accepted in `endpoints { … }`, following the hashicorp/aws provider.
@@ -165,6 +168,13 @@ impl AwsClients {
             region,
             endpoints: settings.endpoints.clone(),
             identity: None,
+            assume_defaults: crate::aws::assume::AssumeDefaults {
+                session_name: settings
+                    .assume_role
+                    .as_ref()
+                    .and_then(|r| r.session_name.clone()),
+                duration: settings.assume_role.as_ref().and_then(|r| r.duration),
+            },
         };
         if !settings.skip_credentials_validation {
             clients.identity = Some(clients.fetch_identity().await?);
@@ -175,6 +185,31 @@ impl AwsClients {
     /// The provider's region.
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// The provider's `assume_role` settings that other assumed roles inherit.
+    pub fn assume_defaults(&self) -> &crate::aws::assume::AssumeDefaults {
+        &self.assume_defaults
+    }
+
+    /// These clients with other credentials (those of an assumed role) and the identity they
+    /// stand for (`None`: asked when first needed).
+    pub fn with_credentials(
+        &self,
+        credentials: SharedCredentialsProvider,
+        identity: Option<CallerIdentity>,
+    ) -> AwsClients {
+        AwsClients {
+            sdk: self
+                .sdk
+                .to_builder()
+                .credentials_provider(credentials)
+                .build(),
+            region: self.region.clone(),
+            endpoints: self.endpoints.clone(),
+            identity,
+            assume_defaults: self.assume_defaults.clone(),
+        }
     }
 
     /// The caller identity, fetched at configure time (or now, when validation was skipped).

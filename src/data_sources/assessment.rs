@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use secbaseline_engine::assessment::{self, Exemption, FailOn, Request, Selection};
+use secbaseline_engine::facts::{Facts, Source};
 use secbaseline_engine::finding::{Finding, Status};
 use secbaseline_engine::params::Params;
 use secbaseline_engine::plan;
@@ -12,7 +13,10 @@ use secbaseline_engine::severity::Severity;
 
 use crate::diag::{AttrPath, Diag};
 use crate::framework::{BoxFut, DataSource, ProviderState, ReadResult};
+use crate::live::estate::{gather_estate, RegionChoice, Shared};
 use crate::live::CallCounter;
+
+use super::targets::Accounts;
 use crate::schema::{Attribute, Block};
 use crate::value::{Ty, Value};
 
@@ -44,7 +48,12 @@ fn counts_value(counts: &BTreeMap<Status, usize>) -> Value {
 #[derive(Debug)]
 pub struct Inputs {
     pub selection: Selection,
+    /// The regions asked for, as written (`["all"]` included).
     pub regions: Vec<String>,
+    /// Which regions each account is assessed in.
+    pub region_choice: RegionChoice,
+    /// Whose accounts.
+    pub accounts: Accounts,
     pub parameters: BTreeMap<String, String>,
     pub exemptions: Vec<Exemption>,
     pub fail_on: FailOn,
@@ -98,15 +107,8 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     }
 
     let regions = string_list(config, "regions");
-    for (i, region) in regions.iter().enumerate() {
-        if !crate::provider::is_region_name(region) {
-            errors.push(Diag::error(
-                "Invalid region",
-                format!("\"{region}\" is not an AWS region name (e.g. \"us-east-1\")."),
-                Some(AttrPath::of("regions").index(i as i64)),
-            ));
-        }
-    }
+    let region_choice = super::targets::parse_regions(config, &mut errors);
+    let accounts = super::targets::parse_accounts(config, &mut errors);
 
     let mut parameters = BTreeMap::new();
     if let Some(map) = config.get("parameters").as_map() {
@@ -213,6 +215,8 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
         Ok(Inputs {
             selection,
             regions,
+            region_choice,
+            accounts,
             parameters,
             exemptions,
             fail_on,
@@ -356,7 +360,9 @@ impl DataSource for AssessmentDataSource {
         let list = || Ty::list(Ty::String);
         Block::new("Evaluates the security controls of the secbaseline catalogue (API Gateway, IAM, STS, Pinpoint, Lex, CloudTrail, AWS Config, CloudWatch) against the account and returns findings. With `fail_on`, a failing control at or above that severity fails the plan.")
             .attr(Attribute::optional("services", list(), "Services to assess: `apigateway`, `iam`, `sts`, `pinpoint`, `lex`, `cloudtrail`, `config`, `cloudwatch`. Default: all."))
-            .attr(Attribute::optional("regions", list(), "Regions to assess. Default: the provider's region. IAM is global and assessed once."))
+            .attr(Attribute::optional("regions", list(), "Regions to assess in each account. Default: the provider's region. `[\"all\"]`: every region enabled for each account (`account:ListRegions`). IAM is global and assessed once per account."))
+            .attr(Attribute::optional("accounts", list(), "Account IDs to assess, each through the role `role_name` assumed with the provider's credentials (the provider's own account, when listed, is read directly), e.g. `data.secbaseline_accounts.org.ids`. Default: the provider's own account. An account whose role cannot be assumed is ERROR for that account alone, naming the role and AWS's error code."))
+            .attr(Attribute::optional("role_name", Ty::String, "Name (optionally with path) of the IAM role to assume in each of `accounts`, e.g. `SecurityAudit`. The session name and duration follow the provider's `assume_role` settings."))
             .attr(Attribute::optional("controls", list(), "Only these control IDs (default: all selected by the other filters)."))
             .attr(Attribute::optional("exclude_controls", list(), "Control IDs never to run."))
             .attr(Attribute::optional("frameworks", list(), "Only controls referenced by these frameworks: `fsbp`, `cis`, `checkov`, `prowler`."))
@@ -374,7 +380,17 @@ impl DataSource for AssessmentDataSource {
             .attr(Attribute::optional("fail_on", Ty::String, "Severity threshold that fails the plan: `none` (default), `informational`, `low`, `medium`, `high`, `critical`."))
             .attr(Attribute::optional("source", Ty::String, "Where the facts come from: `live` (default, the account as it is), `plan` (only the planned configuration in `plan_json`; needs no AWS access and no credentials — with `skip_credentials_validation = true` the provider needs no region either), `live+plan` (the account as it will be after the plan: planned resources overlay, replace or delete live ones)."))
             .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>` (format 0.x, Terraform 0.12 to 1.0, or 1.x), for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`, and carry the account and region the plan places them in (their ARN, their provider configuration's `assume_role` / `allowed_account_ids` and `region`); values unknown until apply give UNKNOWN."))
-            .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment (account and regions)."))
+            .block(
+                "assume_role",
+                crate::schema::Nesting::List,
+                1,
+                Block::new("Assess the one account of this role, assumed with the provider's credentials (for `for_each` over accounts with one provider). Not with `accounts`.")
+                    .attr(Attribute::optional("role_arn", Ty::String, "ARN of the role to assume (required in the block)."))
+                    .attr(Attribute::optional("session_name", Ty::String, "Session name (default: the provider's `assume_role` session name, else `secbaseline`)."))
+                    .attr(Attribute::optional("external_id", Ty::String, "External ID the role's trust policy requires."))
+                    .attr(Attribute::optional("duration", Ty::String, "Session duration, e.g. `1h` (15m–12h; default: the provider's, else 1h).")),
+            )
+            .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment: the accounts judged and the regions asked for (`111122223333,444455556666:us-east-1`)."))
             .attr(Attribute::computed("findings", Ty::list(finding_type()), "One finding per control and resource, sorted deterministically."))
             .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count), `by_account` (account ID → status → count; `unknown` for planned resources whose account the plan does not state)."))
             .attr(Attribute::computed("passed", Ty::Bool, "True when no control at or above `fail_on` (every control when `none`) is FAIL or ERROR."))
@@ -457,10 +473,11 @@ fn judge_plan_alone(
     (plan::assess_plan(&planned, params, request), id)
 }
 
-/// `source = "live"` or `"live+plan"`: the account the provider's credentials reach, as it
-/// is or as it will be after the plan. Planned resources the plan does not place elsewhere
-/// are in this account (and, when one region is assessed, in that region); resources the
-/// plan places in another account are judged on the plan's word alone.
+/// `source = "live"` or `"live+plan"`: the accounts the configuration names (by default the
+/// one the provider's credentials reach), as they are or as they will be after the plan.
+/// Planned resources the plan does not place elsewhere are in the provider's own account
+/// (and, when one region is assessed, in that region); resources the plan places in an
+/// account this assessment does not read are judged on the plan's word alone.
 async fn judge_account(
     state: &ProviderState,
     inputs: &Inputs,
@@ -469,54 +486,55 @@ async fn judge_account(
 ) -> Result<(assessment::Assessment, String), crate::error::Error> {
     let clients = state.clients()?;
     let identity = clients.identity().await?;
-    let regions = if inputs.regions.is_empty() {
-        vec![clients.region().to_string()]
-    } else {
-        inputs.regions.clone()
-    };
-    let sources = assessment::required_sources(&inputs.selection);
+    let targets = inputs
+        .accounts
+        .targets(&identity.account_id, &identity.partition);
+    let mut sources = assessment::required_sources(&inputs.selection);
+    // Organization trails count across accounts: ask each account which organization it is in.
+    if targets.len() > 1
+        && (sources.contains(&Source::CloudTrail) || sources.contains(&Source::Logs))
+    {
+        sources.insert(Source::Organization);
+    }
     let calls = CallCounter::default();
-    let gathering = crate::live::gather::Gathering {
-        clients: &clients,
+    let shared = Shared {
+        base: &clients,
         cache: &state.cache,
         budget: &state.budget,
         calls: &calls,
     };
-    let live = crate::live::gather::gather(
-        &gathering,
-        &identity.account_id,
-        &identity.partition,
-        &regions,
-        &sources,
-    )
-    .await;
-    tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
-    let id = format!("{}:{}", identity.account_id, regions.join(","));
+    let mut accounts = gather_estate(&shared, &targets, &inputs.region_choice, &sources).await;
+    tracing::debug!(
+        aws_calls = calls.get(),
+        accounts = accounts.len(),
+        "assessment facts gathered"
+    );
+    let id = assessment_id(&accounts, &inputs.regions, clients.region());
+
     let Some(plan) = inputs
         .plan
         .as_ref()
         .filter(|_| inputs.source == FactSource::LivePlusPlan)
     else {
-        return Ok((assessment::assess(&live, params, request), id));
+        return Ok((assessment::assess_estate(accounts, params, request), id));
     };
-    let region = match regions.as_slice() {
-        [only] => Some(only.as_str()),
+    let region = match inputs.region_choice {
+        RegionChoice::Listed(ref r) if r.len() == 1 => Some(r[0].as_str()),
+        RegionChoice::Provider => Some(clients.region()),
         _ => None,
     };
     let mut planned = plan::plan_facts(plan, Some(&identity.account_id), region);
-    let own = planned
-        .iter()
-        .position(|p| p.facts.account_id == identity.account_id);
-    let facts = match own {
-        Some(i) => {
+    for live in &mut accounts {
+        if let Some(i) = planned
+            .iter()
+            .position(|p| p.facts.account_id == live.account_id)
+        {
             let mine = planned.remove(i);
-            let mut live = live;
-            read_planned_trail_buckets(&clients, &mut live, &mine, &calls).await;
-            plan::overlay(&live, &mine)
+            read_planned_trail_buckets(&clients, live, &mine, &calls).await;
+            *live = plan::overlay(live, &mine);
         }
-        None => live,
-    };
-    let mut judged = assessment::assess(&facts, params, request);
+    }
+    let mut judged = assessment::assess_estate(accounts, params, request);
     if !planned.is_empty() {
         let elsewhere = plan::assess_plan(&planned, params, request);
         judged.findings.extend(elsewhere.findings);
@@ -527,12 +545,23 @@ async fn judge_account(
     Ok((judged, id))
 }
 
+/// `<accounts>:<regions>`: the accounts judged (in order) and the regions asked for.
+fn assessment_id(accounts: &[Facts], regions: &[String], provider_region: &str) -> String {
+    let ids: Vec<&str> = accounts.iter().map(|f| f.account_id.as_str()).collect();
+    let regions = if regions.is_empty() {
+        provider_region.to_string()
+    } else {
+        regions.join(",")
+    };
+    format!("{}:{regions}", ids.join(","))
+}
+
 /// Reads the buckets planned trails write to that neither the live trails nor the plan itself
 /// describe (an existing bucket given to a new trail), so `live+plan` judges them as a live
 /// assessment will after apply.
 async fn read_planned_trail_buckets(
     clients: &crate::aws::AwsClients,
-    live: &mut secbaseline_engine::facts::Facts,
+    live: &mut Facts,
     planned: &plan::PlanFacts,
     calls: &CallCounter,
 ) {

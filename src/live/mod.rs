@@ -81,13 +81,16 @@ pub mod apigatewayv2;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
+pub mod estate;
 pub mod gather;
 pub mod iam;
 pub mod lex;
 pub mod logs;
 pub mod organization;
+pub mod organization_tree;
 mod paging;
 pub mod pinpoint;
+pub mod regions;
 pub mod s3account;
 
 #[cfg(test)]

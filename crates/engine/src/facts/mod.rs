@@ -102,6 +102,42 @@ impl Facts {
         }
     }
 
+    /// Facts of an account none of whose facts could be read (e.g. its role could not be
+    /// assumed): every source of the account and of each region fails with `code`/`message`,
+    /// so every control judging it is ERROR.
+    pub fn unreadable(
+        account_id: impl Into<String>,
+        regions: &[String],
+        code: &str,
+        message: &str,
+    ) -> Self {
+        fn failed<T>(code: &str, message: &str) -> Collected<T> {
+            Collected::failed(code, message)
+        }
+        let mut facts = Facts::new(account_id);
+        facts.iam = failed(code, message);
+        facts.iam_credentials = failed(code, message);
+        facts.s3_account_public_access_block = failed(code, message);
+        facts.organization = failed(code, message);
+        for region in regions {
+            facts.regions.insert(
+                region.clone(),
+                RegionFacts {
+                    apigateway: failed(code, message),
+                    apigatewayv2: failed(code, message),
+                    access_analyzer: failed(code, message),
+                    pinpoint: failed(code, message),
+                    lex: failed(code, message),
+                    cloudtrail: failed(code, message),
+                    config: failed(code, message),
+                    cloudwatch: failed(code, message),
+                    logs: failed(code, message),
+                },
+            );
+        }
+        facts
+    }
+
     /// The facts of one region, inserted empty (all `NotCollected`) if absent.
     pub fn region_mut(&mut self, region: &str) -> &mut RegionFacts {
         self.regions.entry(region.to_owned()).or_default()

@@ -99,7 +99,9 @@ impl<'a> Out<'a> {
     }
 
     pub fn emit(&mut self, status: Status, res: &Res, message: impl Into<String>) {
-        let account = account_of(&res.id).or_else(|| self.facts.account());
+        // The account these facts are about owns what they show; an ARN's account speaks only
+        // where the facts do not say (a plan that does not state its account).
+        let account = self.facts.account().or_else(|| account_of(&res.id));
         self.findings.push(self.meta.finding(
             status,
             res.id.clone(),

@@ -76,11 +76,16 @@ fn each_home_trail<'a>(
                 );
                 let name = format!("Trail '{}'", t.name);
                 match &t.owner_account {
-                    Some(owner) if t.is_organization_trail && *owner != account => out.emit(
-                        Status::NotApplicable,
-                        &res,
-                        format!("{name} is an organization trail owned by account {owner}."),
-                    ),
+                    // Judged once, in its owner; here the account in the region says so (the
+                    // trail is another account's resource).
+                    Some(owner) if t.is_organization_trail && *owner != account => {
+                        let here = out.account(region);
+                        out.emit(
+                            Status::NotApplicable,
+                            &here,
+                            format!("{name} is an organization trail owned by account {owner}; its settings are judged in that account."),
+                        )
+                    }
                     _ => f(out, &res, &name, t, ct),
                 }
             }
