@@ -196,4 +196,7 @@ fn main() {
     if wanted("iam") {
         live::iam::run(&rt);
     }
+    if wanted("organization") {
+        live::organization::run(&rt);
+    }
 }

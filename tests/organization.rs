@@ -306,3 +306,39 @@ fn one_assessment_judges_the_organization_account_by_account() {
         }
     }
 }
+
+/// `examples/organization-gate` as given (its role name swapped for the test's): the whole
+/// organization, every enabled region, `fail_on = "high"`, in 18 lines of HCL.
+#[test]
+fn the_organization_gate_example_runs_as_given() {
+    let emu = Emulator::start();
+    let org = seed(&emu, SEED);
+    // Two enabled regions keep the run short; "all" asks each account for them.
+    let (status, body) = emu.post_json(
+        "/_secbaseline/account/regions",
+        r#"{"regions": ["us-east-1", "eu-west-1"]}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let example = include_str!("../examples/organization-gate/main.tf");
+    assert!(example.lines().count() < 20, "the gate is under 20 lines");
+    let main_tf = example.replace("\"OrganizationAccountAccessRole\"", "\"audit\"");
+    let ws = Workspace::new(
+        &emu,
+        &format!("provider \"secbaseline\" {{ region = \"us-east-1\" }}\n{main_tf}"),
+    );
+    // No account has a trail or a recorder yet: the gate stops the plan, naming each account's
+    // failing resource; the refused account's controls are ERROR and named in a warning.
+    let out = ws.plan();
+    out.assert_failure();
+    let text = out.combined();
+    assert!(
+        text.contains("Error: Control cloudtrail_multi_region failed (high, 12 resources)"),
+        "{text}"
+    );
+    assert!(text.contains("arn:aws:iam::123456789012:root"), "{text}");
+    let refused = org["refused"].as_str().unwrap_or_default();
+    assert!(
+        text.contains(refused) && text.contains("could not be evaluated"),
+        "{text}"
+    );
+}
