@@ -47,8 +47,15 @@ enum Access {
 }
 
 impl ProviderState {
-    /// Stores the configured clients.
+    /// Stores the configured clients, and sizes the budget as they ask (before any read).
     pub fn set_clients(&self, clients: AwsClients) {
+        let want = clients.max_concurrency().unwrap_or(DEFAULT_CONCURRENCY);
+        let have = self.budget.available_permits();
+        if want > have {
+            self.budget.add_permits(want - have);
+        } else {
+            self.budget.forget_permits(have - want);
+        }
         if let Ok(mut slot) = self.clients.write() {
             *slot = Access::Aws(Arc::new(clients));
         }

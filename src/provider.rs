@@ -112,6 +112,7 @@ pub fn provider_schema() -> Block {
             "Skip the `sts:GetCallerIdentity` check at configure time.",
         ))
         .attr(Attribute::optional("max_retries", Ty::Number, "Maximum retries of throttled or failed AWS calls (default 3)."))
+        .attr(Attribute::optional("max_concurrency", Ty::Number, "How many collections (one service in one region of one account) the provider runs at once, across every account, region and service of every assessment (default 32, 1–1000). Lower it if AWS throttles an organization-wide assessment; raise it for many accounts over a slow link."))
         .block(
             "assume_role",
             Nesting::List,
@@ -277,6 +278,17 @@ fn settings_from_config(config: &Value, allow_unknown: bool) -> Result<AwsSettin
     }
     if let Value::Bool(b) = config.get("skip_credentials_validation") {
         settings.skip_credentials_validation = *b;
+    }
+    match config.get("max_concurrency") {
+        Value::Null | Value::Unknown => {}
+        v => match v.as_i64() {
+            Some(n) if (1..=1000).contains(&n) => settings.max_concurrency = Some(n as usize),
+            _ => errors.push(Diag::error(
+                "Invalid max_concurrency",
+                "max_concurrency must be a whole number from 1 to 1000.",
+                Some(AttrPath::of("max_concurrency")),
+            )),
+        },
     }
     match config.get("max_retries") {
         Value::Null | Value::Unknown => {}

@@ -72,7 +72,7 @@ pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
 }
 
 /// `pid` and all its descendants, from `/proc/*/stat`.
-fn process_tree(root: u32) -> Vec<u32> {
+pub fn process_tree(root: u32) -> Vec<u32> {
     let mut parent_of: Vec<(u32, u32)> = Vec::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {

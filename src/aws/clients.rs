@@ -38,6 +38,8 @@ pub struct AwsSettings {
     pub endpoints: BTreeMap<String, String>,
     pub skip_credentials_validation: bool,
     pub max_retries: Option<u32>,
+    /// Collections run at once by the provider process (`None`: the default).
+    pub max_concurrency: Option<usize>,
 }
 
 /// The account behind the credentials.
@@ -59,6 +61,8 @@ pub struct AwsClients {
     /// The provider's `assume_role` session name and duration, which roles assumed for
     /// assessment targets inherit.
     assume_defaults: crate::aws::assume::AssumeDefaults,
+    /// `max_concurrency`, when set.
+    max_concurrency: Option<usize>,
 }
 
 /// Endpoint keys accepted in `endpoints { … }`, following the hashicorp/aws provider.
@@ -175,6 +179,7 @@ impl AwsClients {
                     .and_then(|r| r.session_name.clone()),
                 duration: settings.assume_role.as_ref().and_then(|r| r.duration),
             },
+            max_concurrency: settings.max_concurrency,
         };
         if !settings.skip_credentials_validation {
             clients.identity = Some(clients.fetch_identity().await?);
@@ -185,6 +190,11 @@ impl AwsClients {
     /// The provider's region.
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// `max_concurrency` of the provider block, when set.
+    pub fn max_concurrency(&self) -> Option<usize> {
+        self.max_concurrency
     }
 
     /// The provider's `assume_role` settings that other assumed roles inherit.
@@ -209,6 +219,7 @@ impl AwsClients {
             endpoints: self.endpoints.clone(),
             identity,
             assume_defaults: self.assume_defaults.clone(),
+            max_concurrency: self.max_concurrency,
         }
     }
 
