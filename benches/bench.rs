@@ -36,6 +36,10 @@ mod faults;
 #[allow(dead_code)]
 mod plugin_client;
 
+#[path = "../tests/it/common/terraform.rs"]
+#[allow(dead_code)]
+mod terraform;
+
 use std::time::Duration;
 
 /// Formats a duration in milliseconds with enough precision for sub-millisecond figures.
@@ -189,11 +193,15 @@ fn main() {
     }
     if wanted("plan") {
         plan_eval::run();
+        live::plan_scale::run();
     }
     if wanted("assessment") {
         live::assessment::run(&rt);
     }
     if wanted("iam") {
         live::iam::run(&rt);
+    }
+    if wanted("organization") {
+        live::organization::run(&rt);
     }
 }

@@ -1,4 +1,4 @@
-//! The per-process collection cache: each (account, region, service) is collected once,
+//! The per-process collection cache: each (account, region, source) is collected once,
 //! however many assessment data sources ask, and concurrent askers wait for the first.
 
 use std::any::{Any, TypeId};
@@ -6,36 +6,45 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 
+use secbaseline_engine::facts::Source;
 use tokio::sync::OnceCell;
 
 type Slot = Arc<OnceCell<Arc<dyn Any + Send + Sync>>>;
 
-/// Cache of collected facts keyed by account, region and service.
+/// What one cache entry holds: a source's facts, or one of the two parts IAM is read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part {
+    /// A whole source, as its collector returns it.
+    Source(Source),
+    /// IAM's `GetAccountAuthorizationDetails` part (users, groups, roles, policies).
+    IamAuthorization,
+    /// IAM's credential parts (report, summary, password policy, MFA, certificates).
+    IamCredentials,
+}
+
+/// Whose and where: `region` is `None` for what is collected once per account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub account: String,
+    pub region: Option<String>,
+    pub part: Part,
+}
+
+/// Cache of collected facts keyed by account, region and part.
 #[derive(Default)]
 pub struct CollectionCache {
-    slots: Mutex<HashMap<(String, String, String, TypeId), Slot>>,
+    slots: Mutex<HashMap<(Key, TypeId), Slot>>,
 }
 
 impl CollectionCache {
     /// Returns the cached value for the key, running `collect` only if no one has yet.
-    pub async fn get_or_collect<T, F, Fut>(
-        &self,
-        account: &str,
-        region: &str,
-        service: &str,
-        collect: F,
-    ) -> Arc<T>
+    pub async fn get_or_collect<T, F, Fut>(&self, key: Key, collect: F) -> Arc<T>
     where
         T: Any + Send + Sync,
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        let key = (
-            account.to_string(),
-            region.to_string(),
-            service.to_string(),
-            TypeId::of::<T>(),
-        );
+        let key = (key, TypeId::of::<T>());
         let slot = {
             let mut slots = match self.slots.lock() {
                 Ok(guard) => guard,
@@ -78,8 +87,13 @@ mod tests {
             let cache = cache.clone();
             let calls = calls.clone();
             tasks.push(tokio::spawn(async move {
+                let key = Key {
+                    account: "1".into(),
+                    region: None,
+                    part: Part::Source(Source::Iam),
+                };
                 cache
-                    .get_or_collect("1", "us-east-1", "iam", || async {
+                    .get_or_collect(key, || async {
                         calls.fetch_add(1, Ordering::SeqCst);
                         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                         42u32

@@ -69,18 +69,65 @@ pub fn render_all(root: &Path) -> Vec<DocFile> {
             content: out,
         });
     }
+    files.extend(
+        secbaseline_engine::docs::control_pages()
+            .into_iter()
+            .map(|p| DocFile {
+                path: p.path,
+                content: p.content,
+            }),
+    );
     files
+}
+
+/// Files under `docs/` that the generator does not write (pages of a renamed control, a
+/// removed resource, …), as paths relative to `root`, sorted.
+pub fn orphans(root: &Path, files: &[DocFile]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut dirs = vec![root.join("docs")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    let mut orphans: Vec<String> = found
+        .iter()
+        .filter_map(|p| p.strip_prefix(root).ok().map(relative))
+        .filter(|rel| !files.iter().any(|f| &f.path == rel))
+        .collect();
+    orphans.sort();
+    orphans
+}
+
+/// A repository-relative path with `/` separators.
+fn relative(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn short(name: &str) -> &str {
     name.strip_prefix("secbaseline_").unwrap_or(name)
 }
 
+/// A file under `root`, with `{{controls_table}}` filled in. Templates sit where their page
+/// will (`templates/data-sources/x.md` → `docs/data-sources/x.md`), so the table's links to
+/// `docs/controls/` are made relative to that place.
 fn read(root: &Path, rel: &str) -> Option<String> {
     std::fs::read_to_string(root.join(rel)).ok().map(|text| {
+        let depth = rel.matches('/').count().saturating_sub(1);
+        let pages = format!("{}controls", "../".repeat(depth));
         text.replace(
             "{{controls_table}}",
-            secbaseline_engine::docs::controls_markdown_table().trim_end(),
+            secbaseline_engine::docs::controls_markdown_table(&pages).trim_end(),
         )
     })
 }

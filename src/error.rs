@@ -46,6 +46,10 @@ pub enum Error {
     /// An RPC that needs AWS was called before ConfigureProvider.
     #[error("the provider has not been configured")]
     NotConfigured,
+    /// Something needs AWS, but the provider was configured without a region (allowed with
+    /// `skip_credentials_validation`, for plan-only assessments).
+    #[error("no AWS region configured")]
+    NoRegion,
     /// A bug or an impossible state; reported, never panicked on.
     #[error("internal error: {0}")]
     Internal(String),
@@ -119,6 +123,11 @@ impl Error {
             Error::NotConfigured => Diag::error(
                 "Provider not configured",
                 "This operation needs AWS access, but the provider has not been configured. This is a bug in secbaseline or in the calling tool.",
+                None,
+            ),
+            Error::NoRegion => Diag::error(
+                "No AWS region configured",
+                "This needs AWS access, but the provider knows no region. Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the selected profile. (Without a region the provider serves only what needs no AWS: `source = \"plan\"` assessments and the functions.)",
                 None,
             ),
             Error::Internal(detail) => Diag::error(

@@ -15,27 +15,66 @@ pub type BoxFut<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// State shared by everything one provider process serves: the configured AWS clients
 /// (filled by ConfigureProvider) and the per-process collection cache. Cheap to clone.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ProviderState {
-    clients: Arc<RwLock<Option<Arc<AwsClients>>>>,
+    clients: Arc<RwLock<Access>>,
     pub cache: Arc<crate::collect::CollectionCache>,
+    /// The one concurrency budget of every collection this process runs (all accounts,
+    /// regions and services): at most this many collections at once.
+    pub budget: Arc<tokio::sync::Semaphore>,
+}
+
+/// Collections one provider process runs at once when the configuration does not say.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+
+impl Default for ProviderState {
+    fn default() -> Self {
+        ProviderState {
+            clients: Arc::default(),
+            cache: Arc::default(),
+            budget: Arc::new(tokio::sync::Semaphore::new(DEFAULT_CONCURRENCY)),
+        }
+    }
+}
+
+/// What ConfigureProvider left: nothing yet, AWS clients, or a configuration without AWS.
+#[derive(Clone, Default)]
+enum Access {
+    #[default]
+    NotConfigured,
+    Aws(Arc<AwsClients>),
+    WithoutRegion,
 }
 
 impl ProviderState {
-    /// Stores the configured clients.
+    /// Stores the configured clients, and sizes the budget as they ask (before any read).
     pub fn set_clients(&self, clients: AwsClients) {
+        let want = clients.max_concurrency().unwrap_or(DEFAULT_CONCURRENCY);
+        let have = self.budget.available_permits();
+        if want > have {
+            self.budget.add_permits(want - have);
+        } else {
+            self.budget.forget_permits(have - want);
+        }
         if let Ok(mut slot) = self.clients.write() {
-            *slot = Some(Arc::new(clients));
+            *slot = Access::Aws(Arc::new(clients));
         }
     }
 
-    /// The configured clients, or `NotConfigured`.
+    /// Records a configuration without AWS access (no region; plan-only use).
+    pub fn set_without_aws(&self) {
+        if let Ok(mut slot) = self.clients.write() {
+            *slot = Access::WithoutRegion;
+        }
+    }
+
+    /// The configured clients, or why there are none (`NotConfigured`, `NoRegion`).
     pub fn clients(&self) -> Result<Arc<AwsClients>> {
-        self.clients
-            .read()
-            .ok()
-            .and_then(|slot| slot.clone())
-            .ok_or(Error::NotConfigured)
+        match self.clients.read().map(|slot| slot.clone()) {
+            Ok(Access::Aws(clients)) => Ok(clients),
+            Ok(Access::WithoutRegion) => Err(Error::NoRegion),
+            Ok(Access::NotConfigured) | Err(_) => Err(Error::NotConfigured),
+        }
     }
 }
 

@@ -112,6 +112,7 @@ pub fn provider_schema() -> Block {
             "Skip the `sts:GetCallerIdentity` check at configure time.",
         ))
         .attr(Attribute::optional("max_retries", Ty::Number, "Maximum retries of throttled or failed AWS calls (default 3)."))
+        .attr(Attribute::optional("max_concurrency", Ty::Number, "How many collections (one service in one region of one account) the provider runs at once, across every account, region and service of every assessment (default 32, 1–1000). Lower it if AWS throttles an organization-wide assessment; raise it for many accounts over a slow link."))
         .block(
             "assume_role",
             Nesting::List,
@@ -134,11 +135,17 @@ pub fn validate_config(config: &Value) -> Vec<Diag> {
 }
 
 /// Parses, validates and connects. Every problem becomes a diagnostic on its attribute.
-pub async fn configure(config: &Value) -> Result<AwsClients, Vec<Diag>> {
+/// `Ok(None)`: configured without AWS access — no region anywhere, and
+/// `skip_credentials_validation` says the configuration needs none (a plan-only gate); what
+/// needs AWS then fails with a diagnostic saying a region is missing.
+pub async fn configure(config: &Value) -> Result<Option<AwsClients>, Vec<Diag>> {
     let settings = settings_from_config(config, false)?;
-    AwsClients::connect(&settings)
-        .await
-        .map_err(|e| vec![configure_diag(e)])
+    match AwsClients::connect(&settings).await {
+        Ok(clients) => Ok(Some(clients)),
+        Err(Error::NoRegion) if settings.skip_credentials_validation => Ok(None),
+        Err(Error::NoRegion) => Err(vec![Error::NoRegion.to_diag_at(AttrPath::of("region"))]),
+        Err(e) => Err(vec![configure_diag(e)]),
+    }
 }
 
 fn configure_diag(err: Error) -> Diag {
@@ -271,6 +278,17 @@ fn settings_from_config(config: &Value, allow_unknown: bool) -> Result<AwsSettin
     }
     if let Value::Bool(b) = config.get("skip_credentials_validation") {
         settings.skip_credentials_validation = *b;
+    }
+    match config.get("max_concurrency") {
+        Value::Null | Value::Unknown => {}
+        v => match v.as_i64() {
+            Some(n) if (1..=1000).contains(&n) => settings.max_concurrency = Some(n as usize),
+            _ => errors.push(Diag::error(
+                "Invalid max_concurrency",
+                "max_concurrency must be a whole number from 1 to 1000.",
+                Some(AttrPath::of("max_concurrency")),
+            )),
+        },
     }
     match config.get("max_retries") {
         Value::Null | Value::Unknown => {}

@@ -72,7 +72,7 @@ pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
 }
 
 /// `pid` and all its descendants, from `/proc/*/stat`.
-fn process_tree(root: u32) -> Vec<u32> {
+pub fn process_tree(root: u32) -> Vec<u32> {
     let mut parent_of: Vec<(u32, u32)> = Vec::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
@@ -207,6 +207,13 @@ async fn stop(plugin: Plugin) {
 /// `secbaseline_assessment` for `services`. Wall time runs from ConfigureProvider to the
 /// findings; peak memory is the process's `VmHWM` just before shutdown; calls are the proxy's.
 pub async fn provider_run(proxy: &CountingProxy, services: &[&str]) -> ProviderRun {
+    let data = Value::object([("services", Value::string_list(services.iter().copied()))]);
+    provider_run_with(proxy, data).await
+}
+
+/// [`provider_run`] with the data source's whole configuration given (accounts, regions,
+/// assume_role, …).
+pub async fn provider_run_with(proxy: &CountingProxy, data: Value) -> ProviderRun {
     let plugin = Launch::mtls()
         .envs([
             ("AWS_ACCESS_KEY_ID", "testing"),
@@ -221,8 +228,6 @@ pub async fn provider_run(proxy: &CountingProxy, services: &[&str]) -> ProviderR
         // No retries, as Prowler runs with `--aws-retries-max-attempts 1`: count calls, not retries.
         ("max_retries", Value::Number(0.0)),
     ]);
-    let data = Value::object([("services", Value::string_list(services.iter().copied()))]);
-
     let calls_before = proxy.requests();
     let t = Instant::now();
     let configured = client
@@ -352,6 +357,17 @@ const PROWLER_TIMEOUT: Duration = Duration::from_secs(1800);
 /// Runs `prowler aws --service <services>` against `proxy` (fake credentials, us-east-1,
 /// JSON-OCSF into a temporary directory) and measures it.
 pub fn prowler_run(prowler: &Path, proxy: &CountingProxy, services: &[&str]) -> ProwlerRun {
+    prowler_run_with(prowler, proxy, services, &[emulator::REGION], &[])
+}
+
+/// [`prowler_run`] in `regions`, with `extra` arguments (e.g. `--role <arn>`).
+pub fn prowler_run_with(
+    prowler: &Path,
+    proxy: &CountingProxy,
+    services: &[&str],
+    regions: &[&str],
+    extra: &[&str],
+) -> ProwlerRun {
     let out = tempfile::tempdir().expect("a temporary output directory");
     let log = out.path().join("prowler.log");
     let log_file = std::fs::File::create(&log).expect("creating Prowler's log");
@@ -359,7 +375,10 @@ pub fn prowler_run(prowler: &Path, proxy: &CountingProxy, services: &[&str]) -> 
     cmd.arg("aws")
         .arg("--service")
         .args(services)
-        .args(["-f", emulator::REGION, "-M", "json-ocsf", "-o"])
+        .arg("-f")
+        .args(regions)
+        .args(extra)
+        .args(["-M", "json-ocsf", "-o"])
         .arg(out.path().join("output"))
         .args([
             "--ignore-exit-code-3",

@@ -38,6 +38,8 @@ pub struct AwsSettings {
     pub endpoints: BTreeMap<String, String>,
     pub skip_credentials_validation: bool,
     pub max_retries: Option<u32>,
+    /// Collections run at once by the provider process (`None`: the default).
+    pub max_concurrency: Option<usize>,
 }
 
 /// The account behind the credentials.
@@ -56,11 +58,17 @@ pub struct AwsClients {
     region: String,
     endpoints: BTreeMap<String, String>,
     identity: Option<CallerIdentity>,
+    /// The provider's `assume_role` session name and duration, which roles assumed for
+    /// assessment targets inherit.
+    assume_defaults: crate::aws::assume::AssumeDefaults,
+    /// `max_concurrency`, when set.
+    max_concurrency: Option<usize>,
 }
 
 /// Endpoint keys accepted in `endpoints { … }`, following the hashicorp/aws provider.
 pub const ENDPOINT_SERVICES: &[&str] = &[
     "accessanalyzer",
+    "account",
     "apigateway",
     "apigatewayv2",
     "cloudtrail",
@@ -70,6 +78,7 @@ pub const ENDPOINT_SERVICES: &[&str] = &[
     "kms",
     "lexv2models",
     "logs",
+    "organizations",
     "pinpoint",
     "s3",
     "s3control",
@@ -105,6 +114,8 @@ service_clients! {
     kms => aws_sdk_kms, "kms";
     lexv2 => aws_sdk_lexmodelsv2, "lexv2models";
     logs => aws_sdk_cloudwatchlogs, "logs";
+    organizations => aws_sdk_organizations, "organizations";
+    account => aws_sdk_account, "account";
     pinpoint => aws_sdk_pinpoint, "pinpoint";
     sns => aws_sdk_sns, "sns";
     sts => aws_sdk_sts, "sts";
@@ -131,13 +142,10 @@ impl AwsClients {
                 .retry_config(RetryConfig::standard().with_max_attempts(retries.saturating_add(1)));
         }
         let mut sdk = loader.load().await;
-        let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
-            crate::error::Error::config(
-                crate::diag::AttrPath::of("region"),
-                "No AWS region configured",
-                "Set `region` in the provider block, or AWS_REGION / AWS_DEFAULT_REGION, or a region in the selected profile.",
-            )
-        })?;
+        let region = sdk
+            .region()
+            .map(|r| r.to_string())
+            .ok_or(crate::error::Error::NoRegion)?;
         if let Some(role) = &settings.assume_role {
             let mut builder = aws_config::sts::AssumeRoleProvider::builder(role.role_arn.clone())
                 .session_name(
@@ -164,6 +172,14 @@ impl AwsClients {
             region,
             endpoints: settings.endpoints.clone(),
             identity: None,
+            assume_defaults: crate::aws::assume::AssumeDefaults {
+                session_name: settings
+                    .assume_role
+                    .as_ref()
+                    .and_then(|r| r.session_name.clone()),
+                duration: settings.assume_role.as_ref().and_then(|r| r.duration),
+            },
+            max_concurrency: settings.max_concurrency,
         };
         if !settings.skip_credentials_validation {
             clients.identity = Some(clients.fetch_identity().await?);
@@ -174,6 +190,37 @@ impl AwsClients {
     /// The provider's region.
     pub fn region(&self) -> &str {
         &self.region
+    }
+
+    /// `max_concurrency` of the provider block, when set.
+    pub fn max_concurrency(&self) -> Option<usize> {
+        self.max_concurrency
+    }
+
+    /// The provider's `assume_role` settings that other assumed roles inherit.
+    pub fn assume_defaults(&self) -> &crate::aws::assume::AssumeDefaults {
+        &self.assume_defaults
+    }
+
+    /// These clients with other credentials (those of an assumed role) and the identity they
+    /// stand for (`None`: asked when first needed).
+    pub fn with_credentials(
+        &self,
+        credentials: SharedCredentialsProvider,
+        identity: Option<CallerIdentity>,
+    ) -> AwsClients {
+        AwsClients {
+            sdk: self
+                .sdk
+                .to_builder()
+                .credentials_provider(credentials)
+                .build(),
+            region: self.region.clone(),
+            endpoints: self.endpoints.clone(),
+            identity,
+            assume_defaults: self.assume_defaults.clone(),
+            max_concurrency: self.max_concurrency,
+        }
     }
 
     /// The caller identity, fetched at configure time (or now, when validation was skipped).

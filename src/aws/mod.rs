@@ -1,5 +1,6 @@
 //! AWS access: configured clients, error classification and waiting helpers.
 
+pub mod assume;
 pub mod clients;
 pub mod errors;
 pub mod wait;

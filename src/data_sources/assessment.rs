@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use secbaseline_engine::assessment::{self, Exemption, FailOn, Request, Selection};
+use secbaseline_engine::facts::{Facts, Source};
 use secbaseline_engine::finding::{Finding, Status};
 use secbaseline_engine::params::Params;
 use secbaseline_engine::plan;
@@ -12,7 +13,10 @@ use secbaseline_engine::severity::Severity;
 
 use crate::diag::{AttrPath, Diag};
 use crate::framework::{BoxFut, DataSource, ProviderState, ReadResult};
+use crate::live::estate::{gather_estate, RegionChoice, Shared};
 use crate::live::CallCounter;
+
+use super::targets::Accounts;
 use crate::schema::{Attribute, Block};
 use crate::value::{Ty, Value};
 
@@ -26,14 +30,30 @@ fn summary_type() -> Ty {
         ("total", Ty::Number),
         ("by_status", Ty::map(Ty::Number)),
         ("by_severity", Ty::map(Ty::map(Ty::Number))),
+        ("by_account", Ty::map(Ty::map(Ty::Number))),
     ])
+}
+
+/// `status → count` as a Terraform map.
+fn counts_value(counts: &BTreeMap<Status, usize>) -> Value {
+    Value::Map(
+        counts
+            .iter()
+            .map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64)))
+            .collect(),
+    )
 }
 
 /// The user's inputs, validated.
 #[derive(Debug)]
 pub struct Inputs {
     pub selection: Selection,
+    /// The regions asked for, as written (`["all"]` included).
     pub regions: Vec<String>,
+    /// Which regions each account is assessed in.
+    pub region_choice: RegionChoice,
+    /// Whose accounts.
+    pub accounts: Accounts,
     pub parameters: BTreeMap<String, String>,
     pub exemptions: Vec<Exemption>,
     pub fail_on: FailOn,
@@ -46,7 +66,7 @@ pub struct Inputs {
 pub enum FactSource {
     /// The account as it is.
     Live,
-    /// The planned configuration alone (no account reads beyond the caller identity).
+    /// The planned configuration alone: no AWS access, no credentials.
     Plan,
     /// The account as it will be after the plan: planned resources overlay the live ones.
     LivePlusPlan,
@@ -87,15 +107,8 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
     }
 
     let regions = string_list(config, "regions");
-    for (i, region) in regions.iter().enumerate() {
-        if !crate::provider::is_region_name(region) {
-            errors.push(Diag::error(
-                "Invalid region",
-                format!("\"{region}\" is not an AWS region name (e.g. \"us-east-1\")."),
-                Some(AttrPath::of("regions").index(i as i64)),
-            ));
-        }
-    }
+    let region_choice = super::targets::parse_regions(config, &mut errors);
+    let accounts = super::targets::parse_accounts(config, &mut errors);
 
     let mut parameters = BTreeMap::new();
     if let Some(map) = config.get("parameters").as_map() {
@@ -202,6 +215,8 @@ pub fn parse_inputs(config: &Value) -> Result<Inputs, Vec<Diag>> {
         Ok(Inputs {
             selection,
             regions,
+            region_choice,
+            accounts,
             parameters,
             exemptions,
             fail_on,
@@ -304,35 +319,24 @@ pub fn state_value(
         "summary",
         Value::object([
             ("total", Value::Number(summary.total as f64)),
-            (
-                "by_status",
-                Value::Map(
-                    summary
-                        .by_status
-                        .iter()
-                        .map(|(s, n)| (s.as_str().to_string(), Value::Number(*n as f64)))
-                        .collect(),
-                ),
-            ),
+            ("by_status", counts_value(&summary.by_status)),
             (
                 "by_severity",
                 Value::Map(
                     summary
                         .by_severity
                         .iter()
-                        .map(|(sev, counts)| {
-                            (
-                                sev.as_str().to_string(),
-                                Value::Map(
-                                    counts
-                                        .iter()
-                                        .map(|(s, n)| {
-                                            (s.as_str().to_string(), Value::Number(*n as f64))
-                                        })
-                                        .collect(),
-                                ),
-                            )
-                        })
+                        .map(|(sev, counts)| (sev.as_str().to_string(), counts_value(counts)))
+                        .collect(),
+                ),
+            ),
+            (
+                "by_account",
+                Value::Map(
+                    summary
+                        .by_account
+                        .iter()
+                        .map(|(account, counts)| (account.clone(), counts_value(counts)))
                         .collect(),
                 ),
             ),
@@ -356,7 +360,9 @@ impl DataSource for AssessmentDataSource {
         let list = || Ty::list(Ty::String);
         Block::new("Evaluates the security controls of the secbaseline catalogue (API Gateway, IAM, STS, Pinpoint, Lex, CloudTrail, AWS Config, CloudWatch) against the account and returns findings. With `fail_on`, a failing control at or above that severity fails the plan.")
             .attr(Attribute::optional("services", list(), "Services to assess: `apigateway`, `iam`, `sts`, `pinpoint`, `lex`, `cloudtrail`, `config`, `cloudwatch`. Default: all."))
-            .attr(Attribute::optional("regions", list(), "Regions to assess. Default: the provider's region. IAM is global and assessed once."))
+            .attr(Attribute::optional("regions", list(), "Regions to assess in each account. Default: the provider's region. `[\"all\"]`: every region enabled for each account (`account:ListRegions`). IAM is global and assessed once per account."))
+            .attr(Attribute::optional("accounts", list(), "Account IDs to assess, each through the role `role_name` assumed with the provider's credentials (the provider's own account, when listed, is read directly), e.g. `data.secbaseline_accounts.org.ids`. Default: the provider's own account. An account whose role cannot be assumed is ERROR for that account alone, naming the role and AWS's error code."))
+            .attr(Attribute::optional("role_name", Ty::String, "Name (optionally with path) of the IAM role to assume in each of `accounts`, e.g. `SecurityAudit`. The session name and duration follow the provider's `assume_role` settings."))
             .attr(Attribute::optional("controls", list(), "Only these control IDs (default: all selected by the other filters)."))
             .attr(Attribute::optional("exclude_controls", list(), "Control IDs never to run."))
             .attr(Attribute::optional("frameworks", list(), "Only controls referenced by these frameworks: `fsbp`, `cis`, `checkov`, `prowler`."))
@@ -372,11 +378,21 @@ impl DataSource for AssessmentDataSource {
                 "Accepted failures: a FAIL they cover becomes EXEMPTED until `expires`.",
             ))
             .attr(Attribute::optional("fail_on", Ty::String, "Severity threshold that fails the plan: `none` (default), `informational`, `low`, `medium`, `high`, `critical`."))
-            .attr(Attribute::optional("source", Ty::String, "Where the facts come from: `live` (default, the account as it is), `plan` (only the planned configuration in `plan_json`), `live+plan` (the account as it will be after the plan: planned resources overlay, replace or delete live ones)."))
-            .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>`, for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`; values unknown until apply give UNKNOWN."))
-            .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment (account and regions)."))
+            .attr(Attribute::optional("source", Ty::String, "Where the facts come from: `live` (default, the account as it is), `plan` (only the planned configuration in `plan_json`; needs no AWS access and no credentials — with `skip_credentials_validation = true` the provider needs no region either), `live+plan` (the account as it will be after the plan: planned resources overlay, replace or delete live ones)."))
+            .attr(Attribute::optional("plan_json", Ty::String, "The output of `terraform show -json <planfile>` (format 0.x, Terraform 0.12 to 1.0, or 1.x), for `source = \"plan\"` or `\"live+plan\"`. Findings on planned resources name their `address`, and carry the account and region the plan places them in (their ARN, their provider configuration's `assume_role` / `allowed_account_ids` and `region`); values unknown until apply give UNKNOWN."))
+            .block(
+                "assume_role",
+                crate::schema::Nesting::List,
+                1,
+                Block::new("Assess the one account of this role, assumed with the provider's credentials (for `for_each` over accounts with one provider). Not with `accounts`.")
+                    .attr(Attribute::optional("role_arn", Ty::String, "ARN of the role to assume (required in the block)."))
+                    .attr(Attribute::optional("session_name", Ty::String, "Session name (default: the provider's `assume_role` session name, else `secbaseline`)."))
+                    .attr(Attribute::optional("external_id", Ty::String, "External ID the role's trust policy requires."))
+                    .attr(Attribute::optional("duration", Ty::String, "Session duration, e.g. `1h` (15m–12h; default: the provider's, else 1h).")),
+            )
+            .attr(Attribute::computed("id", Ty::String, "Identifier of this assessment: the accounts judged and the regions asked for (`111122223333,444455556666:us-east-1`)."))
             .attr(Attribute::computed("findings", Ty::list(finding_type()), "One finding per control and resource, sorted deterministically."))
-            .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count)."))
+            .attr(Attribute::computed("summary", summary_type(), "Counts: `total`, `by_status` (PASS, FAIL, …), `by_severity` (severity → status → count), `by_account` (account ID → status → count; `unknown` for planned resources whose account the plan does not state)."))
             .attr(Attribute::computed("passed", Ty::Bool, "True when no control at or above `fail_on` (every control when `none`) is FAIL or ERROR."))
             .attr(Attribute::computed("score", Ty::Number, "Percent of PASS among PASS, FAIL and ERROR findings."))
             .attr(Attribute::computed("sarif", Ty::String, "The findings as a SARIF 2.1.0 JSON document, for code-scanning tools."))
@@ -394,19 +410,6 @@ impl DataSource for AssessmentDataSource {
             let inputs = match parse_inputs(&config) {
                 Ok(i) => i,
                 Err(diags) => return ReadResult { value: None, diags },
-            };
-            let clients = match state.clients() {
-                Ok(c) => c,
-                Err(e) => return ReadResult::error(e),
-            };
-            let identity = match clients.identity().await {
-                Ok(i) => i,
-                Err(e) => return ReadResult::error(e),
-            };
-            let regions = if inputs.regions.is_empty() {
-                vec![clients.region().to_string()]
-            } else {
-                inputs.regions.clone()
             };
             let params = match Params::from_map(&inputs.parameters, time::OffsetDateTime::now_utc())
             {
@@ -427,36 +430,16 @@ impl DataSource for AssessmentDataSource {
                 exemptions: inputs.exemptions.clone(),
                 fail_on: inputs.fail_on,
             };
-            let planned = inputs
-                .plan
-                .as_ref()
-                .map(|p| plan::plan_facts(p, &identity.account_id, clients.region()));
-            let result = match (inputs.source, planned) {
-                // The plan alone: no account reads beyond the caller identity.
-                (FactSource::Plan, Some(planned)) => plan::assess_plan(&planned, &params, &request),
-                (source, planned) => {
-                    let sources = assessment::required_sources(&inputs.selection);
-                    let calls = CallCounter::default();
-                    let live = crate::live::gather::gather(
-                        &clients,
-                        &state.cache,
-                        &identity.account_id,
-                        &identity.partition,
-                        &regions,
-                        &sources,
-                        &calls,
-                    )
-                    .await;
-                    tracing::debug!(aws_calls = calls.get(), "assessment facts gathered");
-                    let facts = match (source, planned) {
-                        (FactSource::LivePlusPlan, Some(planned)) => plan::overlay(&live, &planned),
-                        _ => live,
-                    };
-                    assessment::assess(&facts, &params, &request)
+            let (result, id) = match (inputs.source, &inputs.plan) {
+                (FactSource::Plan, Some(plan)) => {
+                    judge_plan_alone(plan, &inputs, &params, &request)
                 }
+                _ => match judge_account(state, &inputs, &params, &request).await {
+                    Ok(judged) => judged,
+                    Err(e) => return ReadResult::error(e),
+                },
             };
             let sarif = serde_json::to_string(&result.sarif(&inputs.selection)).unwrap_or_default();
-            let id = format!("{}:{}", identity.account_id, regions.join(","));
             let diags = diagnostics(&result);
             let value = state_value(&config, id, &result, sarif, inputs.fail_on);
             ReadResult {
@@ -464,5 +447,155 @@ impl DataSource for AssessmentDataSource {
                 diags,
             }
         })
+    }
+}
+
+/// `source = "plan"`: the plan alone, no AWS access and no credentials. Planned resources
+/// are placed where the plan says (ARNs, provider configurations); a region the plan does not
+/// state is the assessment's only region when `regions` names exactly one.
+fn judge_plan_alone(
+    plan: &plan::Plan,
+    inputs: &Inputs,
+    params: &Params,
+    request: &Request,
+) -> (assessment::Assessment, String) {
+    let region = match inputs.regions.as_slice() {
+        [only] => Some(only.as_str()),
+        _ => None,
+    };
+    let planned = plan::plan_facts(plan, None, region);
+    let accounts: Vec<&str> = planned
+        .iter()
+        .map(|p| p.facts.account_id.as_str())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let id = format!("plan:{}", accounts.join(","));
+    (plan::assess_plan(&planned, params, request), id)
+}
+
+/// `source = "live"` or `"live+plan"`: the accounts the configuration names (by default the
+/// one the provider's credentials reach), as they are or as they will be after the plan.
+/// Planned resources the plan does not place elsewhere are in the provider's own account
+/// (and, when one region is assessed, in that region); resources the plan places in an
+/// account this assessment does not read are judged on the plan's word alone.
+async fn judge_account(
+    state: &ProviderState,
+    inputs: &Inputs,
+    params: &Params,
+    request: &Request,
+) -> Result<(assessment::Assessment, String), crate::error::Error> {
+    let clients = state.clients()?;
+    let identity = clients.identity().await?;
+    let targets = inputs
+        .accounts
+        .targets(&identity.account_id, &identity.partition);
+    let mut sources = assessment::required_sources(&inputs.selection);
+    // Organization trails count across accounts: ask each account which organization it is in.
+    if targets.len() > 1
+        && (sources.contains(&Source::CloudTrail) || sources.contains(&Source::Logs))
+    {
+        sources.insert(Source::Organization);
+    }
+    let calls = CallCounter::default();
+    let shared = Shared {
+        base: &clients,
+        cache: &state.cache,
+        budget: &state.budget,
+        calls: &calls,
+    };
+    let mut accounts = gather_estate(&shared, &targets, &inputs.region_choice, &sources).await;
+    tracing::debug!(
+        aws_calls = calls.get(),
+        accounts = accounts.len(),
+        "assessment facts gathered"
+    );
+    let id = assessment_id(&accounts, &inputs.regions, clients.region());
+
+    let Some(plan) = inputs
+        .plan
+        .as_ref()
+        .filter(|_| inputs.source == FactSource::LivePlusPlan)
+    else {
+        return Ok((assessment::assess_estate(accounts, params, request), id));
+    };
+    let region = match inputs.region_choice {
+        RegionChoice::Listed(ref r) if r.len() == 1 => Some(r[0].as_str()),
+        RegionChoice::Provider => Some(clients.region()),
+        _ => None,
+    };
+    let mut planned = plan::plan_facts(plan, Some(&identity.account_id), region);
+    for live in &mut accounts {
+        if let Some(i) = planned
+            .iter()
+            .position(|p| p.facts.account_id == live.account_id)
+        {
+            let mine = planned.remove(i);
+            read_planned_trail_buckets(&clients, live, &mine, &calls).await;
+            *live = plan::overlay(live, &mine);
+        }
+    }
+    let mut judged = assessment::assess_estate(accounts, params, request);
+    if !planned.is_empty() {
+        let elsewhere = plan::assess_plan(&planned, params, request);
+        judged.findings.extend(elsewhere.findings);
+        assessment::sort(&mut judged.findings);
+        judged.summary = assessment::summarize(&judged.findings);
+        judged.gate = assessment::gate(&judged.findings, request.fail_on);
+    }
+    Ok((judged, id))
+}
+
+/// `<accounts>:<regions>`: the accounts judged (in order) and the regions asked for.
+fn assessment_id(accounts: &[Facts], regions: &[String], provider_region: &str) -> String {
+    let ids: Vec<&str> = accounts.iter().map(|f| f.account_id.as_str()).collect();
+    let regions = if regions.is_empty() {
+        provider_region.to_string()
+    } else {
+        regions.join(",")
+    };
+    format!("{}:{regions}", ids.join(","))
+}
+
+/// Reads the buckets planned trails write to that neither the live trails nor the plan itself
+/// describe (an existing bucket given to a new trail), so `live+plan` judges them as a live
+/// assessment will after apply.
+async fn read_planned_trail_buckets(
+    clients: &crate::aws::AwsClients,
+    live: &mut Facts,
+    planned: &plan::PlanFacts,
+    calls: &CallCounter,
+) {
+    for (region, rf) in &planned.facts.regions {
+        let Some(trails) = rf.cloudtrail.ok() else {
+            continue;
+        };
+        let known = |name: &String| {
+            trails.buckets.contains_key(name)
+                || live.regions.values().any(|r| {
+                    r.cloudtrail
+                        .ok()
+                        .is_some_and(|c| c.buckets.contains_key(name))
+                })
+        };
+        let mut missing: Vec<String> = trails
+            .trails
+            .iter()
+            .filter_map(|t| t.s3_bucket.as_known().cloned())
+            .filter(|b| !b.is_empty() && !known(b))
+            .collect();
+        missing.sort();
+        missing.dedup();
+        let Some(ct) = live
+            .regions
+            .get_mut(region)
+            .and_then(|r| r.cloudtrail.ok_mut())
+        else {
+            continue;
+        };
+        if missing.is_empty() {
+            continue;
+        }
+        let read = crate::live::cloudtrail::read_buckets(clients, region, calls, missing).await;
+        ct.buckets.extend(read);
     }
 }

@@ -1,8 +1,10 @@
 //! The provider's data sources.
 
 pub mod account;
+pub mod accounts;
 pub mod assessment;
 pub mod controls;
+pub mod targets;
 
 use secbaseline_engine::assessment::Selection;
 
@@ -14,6 +16,7 @@ use crate::value::Value;
 pub fn all() -> Vec<Box<dyn DataSource>> {
     vec![
         Box::new(account::AccountDataSource),
+        Box::new(accounts::AccountsDataSource),
         Box::new(controls::ControlsDataSource),
         Box::new(assessment::AssessmentDataSource),
     ]

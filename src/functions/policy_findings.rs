@@ -25,8 +25,7 @@ impl Function for PolicyFindings {
          policy against `iam_policy_no_admin`, `iam_policy_no_service_wildcard`, \
          `apigateway_iam_least_privilege`, `pinpoint_iam_least_privilege`, \
          `lex_iam_least_privilege` and `sts_no_assume_any_role`, without any AWS access. \
-         Returns one finding per control: `control_id`, `title`, `severity`, `status` \
-         (`PASS`, `FAIL`, …), `resource_id` (`policy_document`), `message` and `remediation`. \
+         Returns one finding per control (`resource_id` `policy_document`), the same finding objects as `secbaseline_assessment` (`control_id`, `service`, `severity`, `status`, `resource_id`, `account_id`, `region`, `message`, `address`); a control's title and remediation are in `secbaseline_controls`. \
          A document that is not valid policy JSON is an error naming the problem."
     }
 

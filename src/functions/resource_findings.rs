@@ -1,7 +1,9 @@
 //! `provider::secbaseline::resource_findings(type, object)`: the controls one planned
 //! hashicorp/aws resource object decides on its own.
 
-use secbaseline_engine::plan::{resource_object_findings_with_unknown, supported_types, PlanError};
+use secbaseline_engine::plan::{
+    judged_alone_types, resource_object_findings_with_unknown, PlanError,
+};
 
 use super::{failure, findings_type, findings_value, params, string_arg};
 use crate::framework::{Function, FunctionFailure, Param};
@@ -26,8 +28,7 @@ impl Function for ResourceFindings {
          certificate, X-Ray, WAF and stage variables. Values not known until apply give \
          `UNKNOWN`, never `PASS` or `FAIL`. Controls that need other resources (method \
          settings, alarms, the account's trail) are left to the `secbaseline_assessment` data \
-         source. Each finding has `control_id`, `title`, `severity`, `status`, `resource_id`, \
-         `message` and `remediation`."
+         source. Returns the same finding objects as `secbaseline_assessment` (`control_id`, `service`, `severity`, `status`, `resource_id`, `account_id`, `region`, `message`, `address`); a control's title and remediation are in `secbaseline_controls`."
     }
 
     fn params(&self) -> Vec<Param> {
@@ -80,7 +81,7 @@ impl Function for ResourceFindings {
                     0,
                     format!(
                         "resource type {resource_type:?} is not judged by secbaseline; supported: {}",
-                        supported_types().join(", ")
+                        judged_alone_types().join(", ")
                     ),
                 ),
                 other => failure(1, other.to_string()),

@@ -25,8 +25,8 @@ impl Function for TrustFindings {
          `sts_service_confused_deputy`, without any AWS access. The function does not know \
          your account, so every account principal counts as another account's (a trust in \
          your own account without `sts:ExternalId` is reported by `sts_cross_account_condition`). \
-         Returns one finding per control and principal, with `control_id`, `title`, \
-         `severity`, `status`, `resource_id` (`trust_policy`), `message` and `remediation`."
+         Returns one finding per control and principal (`resource_id` `trust_policy`), \
+         the same finding objects as `secbaseline_assessment` (`control_id`, `service`, `severity`, `status`, `resource_id`, `account_id`, `region`, `message`, `address`); a control's title and remediation are in `secbaseline_controls`."
     }
 
     fn params(&self) -> Vec<Param> {

@@ -7,7 +7,7 @@
 //! GetBucketLogging; the policy read follows S3's region redirect once when the bucket lives in
 //! another region). Each bucket is `Collected` on its own: an unreadable bucket is an ERROR for
 //! the bucket control only. Buckets of shadow trails are read in their home region's collection,
-//! where the per-trail controls judge them (Ruling 14), not once per region.
+//! where the per-trail controls judge them, not once per region.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ use crate::aws::{aws_error, AwsClients};
 use crate::error::Error;
 use crate::live::{into_collected, CallCounter, FAN_OUT};
 
-/// ACL grantees that make a bucket public (Ruling 14).
+/// ACL grantees that make a bucket public (`docs/controls/cloudtrail_bucket_not_public.md`).
 const PUBLIC_GRANTEES: &[&str] = &[
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
@@ -67,15 +67,27 @@ async fn collect_facts(
         .collect();
     names.sort();
     names.dedup();
-    let buckets: BTreeMap<String, Collected<TrailBucket>> = futures::stream::iter(names)
+    let buckets = read_buckets(clients, region, calls, names).await;
+    Ok(CloudTrailFacts { trails, buckets })
+}
+
+/// The policy, public access block, ACL and logging of each named bucket (a failed read
+/// fails only that bucket's entry). Also what `live+plan` reads for buckets a planned trail
+/// names that no live trail writes to yet.
+pub async fn read_buckets(
+    clients: &AwsClients,
+    region: &str,
+    calls: &CallCounter,
+    names: Vec<String>,
+) -> BTreeMap<String, Collected<TrailBucket>> {
+    futures::stream::iter(names)
         .map(|name| async move {
             let bucket = into_collected(read_bucket(clients, region, calls, &name).await);
             (name, bucket)
         })
         .buffer_unordered(FAN_OUT)
         .collect()
-        .await;
-    Ok(CloudTrailFacts { trails, buckets })
+        .await
 }
 
 /// GetTrailStatus and GetEventSelectors of one trail, in its home region. For organization

@@ -1,167 +1,259 @@
-//! Gathers the facts an assessment needs: every (region, source) pair at once, each through
-//! the per-process cache, so one provider process collects a service once however many
-//! assessment data sources ask.
+//! Gathers the facts an assessment needs through one registry of collectors: each entry names
+//! its source, its scope (once per account, or once per region) and where its facts go. Every
+//! (account, region, source) is collected once per provider process through the cache, and
+//! every collection waits for a permit of the process's one concurrency budget, so many
+//! accounts and regions neither serialize nor flood AWS.
 
+use std::any::Any;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use secbaseline_engine::facts::{
-    AccessAnalyzerFacts, ApiGatewayFacts, ApiGatewayV2Facts, CloudTrailFacts, CloudWatchFacts,
-    Collected, ConfigFacts, Facts, IamFacts, LexFacts, LogsFacts, PinpointFacts, PublicAccessBlock,
-    Source,
-};
+use secbaseline_engine::facts::{Collected, Facts, IamFacts, Source};
+use tokio::sync::Semaphore;
 
 use crate::aws::AwsClients;
-use crate::collect::CollectionCache;
-use crate::live::CallCounter;
+use crate::collect::{CollectionCache, Key, Part};
+use crate::framework::BoxFut;
+use crate::live::{self, CallCounter};
 
-/// One source's collected facts, as cached.
-#[derive(Debug, Clone)]
-enum SourceFacts {
-    ApiGateway(Collected<ApiGatewayFacts>),
-    ApiGatewayV2(Collected<ApiGatewayV2Facts>),
-    /// The IAM facts and the outcome of their credential parts.
-    Iam(Collected<IamFacts>, Collected<()>),
-    AccessAnalyzer(Collected<AccessAnalyzerFacts>),
-    Pinpoint(Collected<PinpointFacts>),
-    Lex(Collected<LexFacts>),
-    CloudTrail(Collected<CloudTrailFacts>),
-    Config(Collected<ConfigFacts>),
-    CloudWatch(Collected<CloudWatchFacts>),
-    Logs(Collected<LogsFacts>),
-    S3Account(Collected<Option<PublicAccessBlock>>),
+/// Collected once per account, or once per assessed region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Account,
+    Regional,
 }
 
-/// Sources collected once per account rather than per region.
-fn is_global(source: Source) -> bool {
-    matches!(
-        source,
-        Source::Iam | Source::IamPolicies | Source::S3Account
-    )
+/// What one collection job runs with.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    pub clients: &'a AwsClients,
+    pub cache: &'a CollectionCache,
+    pub account: &'a str,
+    pub region: &'a str,
+    pub calls: &'a CallCounter,
 }
 
-/// The IAM facts from their two parts, each collected once per process through `cache`:
-/// the authorization details (every IAM source needs them) and, for the whole of IAM, the
-/// credential parts. A policy-only assessment so never generates the credential report,
-/// and a later whole-IAM one in the same process reuses its authorization details.
-async fn iam_facts(
-    clients: &AwsClients,
-    cache: &CollectionCache,
-    account: &str,
-    region: &str,
-    whole: bool,
-    calls: &CallCounter,
-) -> (Collected<IamFacts>, Collected<()>) {
+type Erased = Arc<dyn Any + Send + Sync>;
+
+/// One collector of the registry.
+pub struct Collector {
+    /// The fact unit it fills.
+    pub source: Source,
+    /// Once per account or per region.
+    pub scope: Scope,
+    /// Collects (the value is what `store` expects).
+    run: for<'a> fn(Job<'a>) -> BoxFut<'a, Erased>,
+    /// Puts the collected value into its place in the facts.
+    store: fn(&mut Facts, &str, &(dyn Any + Send + Sync)),
+}
+
+/// `*slot = value` when `value` is a `T` (the registry pairs each `run` with its `store`).
+fn put<T: Clone + 'static>(slot: &mut T, value: &(dyn Any + Send + Sync)) {
+    if let Some(v) = value.downcast_ref::<T>() {
+        *slot = v.clone();
+    }
+}
+
+macro_rules! regional {
+    ($run:ident, $source:expr, $collect:path, $field:ident) => {{
+        fn $run(job: Job<'_>) -> BoxFut<'_, Erased> {
+            Box::pin(async move {
+                Arc::new($collect(job.clients, job.region, job.calls).await) as Erased
+            })
+        }
+        Collector {
+            source: $source,
+            scope: Scope::Regional,
+            run: $run,
+            store: |facts, region, value| put(&mut facts.region_mut(region).$field, value),
+        }
+    }};
+}
+
+/// The IAM facts and the outcome of their credential parts, as IAM's collectors return them.
+type IamOutcome = (Collected<IamFacts>, Collected<()>);
+
+fn store_iam(facts: &mut Facts, _region: &str, value: &(dyn Any + Send + Sync)) {
+    if let Some((iam, credentials)) = value.downcast_ref::<IamOutcome>() {
+        facts.iam = iam.clone();
+        facts.iam_credentials = credentials.clone();
+    }
+}
+
+/// The IAM facts from their two parts, each collected once per process: the authorization
+/// details (every IAM source needs them) and, for the whole of IAM, the credential parts. A
+/// policy-only assessment so never generates the credential report, and a later whole-IAM one
+/// in the same process reuses its authorization details.
+async fn iam(job: Job<'_>, whole: bool) -> IamOutcome {
     use crate::live::iam::{collect_authorization, collect_credentials, facts};
-    let authorization = cache.get_or_collect(account, "global", "IamAuthorization", || {
-        collect_authorization(clients, region, calls)
+    let key = |part| Key {
+        account: job.account.to_owned(),
+        region: None,
+        part,
+    };
+    let authorization = job.cache.get_or_collect(key(Part::IamAuthorization), || {
+        collect_authorization(job.clients, job.region, job.calls)
     });
     if !whole {
         return facts(&*authorization.await, None);
     }
-    let credentials = cache.get_or_collect(account, "global", "IamCredentials", || {
-        collect_credentials(clients, region, calls)
+    let credentials = job.cache.get_or_collect(key(Part::IamCredentials), || {
+        collect_credentials(job.clients, job.region, job.calls)
     });
     let (authorization, credentials) = futures::join!(authorization, credentials);
     facts(&authorization, Some(&*credentials))
 }
 
-/// Runs the collector of one source in one region.
-async fn collect_one(
-    clients: &AwsClients,
-    cache: &CollectionCache,
-    account: &str,
-    region: &str,
-    source: Source,
-    calls: &CallCounter,
-) -> SourceFacts {
-    use crate::live;
-    match source {
-        Source::ApiGateway => {
-            SourceFacts::ApiGateway(live::apigateway::collect(clients, region, calls).await)
-        }
-        Source::ApiGatewayV2 => {
-            SourceFacts::ApiGatewayV2(live::apigatewayv2::collect(clients, region, calls).await)
-        }
-        Source::Iam | Source::IamPolicies => {
-            let whole = source == Source::Iam;
-            let (iam, credentials) = iam_facts(clients, cache, account, region, whole, calls).await;
-            SourceFacts::Iam(iam, credentials)
-        }
-        Source::AccessAnalyzer => SourceFacts::AccessAnalyzer(
-            live::access_analyzer::collect(clients, region, calls).await,
-        ),
-        Source::Pinpoint => {
-            SourceFacts::Pinpoint(live::pinpoint::collect(clients, region, calls).await)
-        }
-        Source::Lex => SourceFacts::Lex(live::lex::collect(clients, region, calls).await),
-        Source::CloudTrail => {
-            SourceFacts::CloudTrail(live::cloudtrail::collect(clients, region, calls).await)
-        }
-        Source::Config => SourceFacts::Config(live::config::collect(clients, region, calls).await),
-        Source::CloudWatch => {
-            SourceFacts::CloudWatch(live::cloudwatch::collect(clients, region, calls).await)
-        }
-        Source::Logs => SourceFacts::Logs(live::logs::collect(clients, region, calls).await),
-        Source::S3Account => {
-            SourceFacts::S3Account(live::s3account::collect(clients, account, calls).await)
-        }
-    }
+fn run_iam(job: Job<'_>) -> BoxFut<'_, Erased> {
+    Box::pin(async move { Arc::new(iam(job, true).await) as Erased })
 }
 
-fn store(facts: &mut Facts, region: &str, collected: SourceFacts) {
-    match collected {
-        SourceFacts::Iam(iam, credentials) => {
-            facts.iam = iam;
-            facts.iam_credentials = credentials;
-        }
-        SourceFacts::S3Account(c) => facts.s3_account_public_access_block = c,
-        SourceFacts::ApiGateway(c) => facts.region_mut(region).apigateway = c,
-        SourceFacts::ApiGatewayV2(c) => facts.region_mut(region).apigatewayv2 = c,
-        SourceFacts::AccessAnalyzer(c) => facts.region_mut(region).access_analyzer = c,
-        SourceFacts::Pinpoint(c) => facts.region_mut(region).pinpoint = c,
-        SourceFacts::Lex(c) => facts.region_mut(region).lex = c,
-        SourceFacts::CloudTrail(c) => facts.region_mut(region).cloudtrail = c,
-        SourceFacts::Config(c) => facts.region_mut(region).config = c,
-        SourceFacts::CloudWatch(c) => facts.region_mut(region).cloudwatch = c,
-        SourceFacts::Logs(c) => facts.region_mut(region).logs = c,
-    }
+fn run_iam_policies(job: Job<'_>) -> BoxFut<'_, Erased> {
+    Box::pin(async move { Arc::new(iam(job, false).await) as Erased })
 }
 
-/// Collects `sources` in `regions` for `account`, concurrently and through `cache`.
+fn run_s3_account(job: Job<'_>) -> BoxFut<'_, Erased> {
+    Box::pin(async move {
+        Arc::new(live::s3account::collect(job.clients, job.account, job.calls).await) as Erased
+    })
+}
+
+fn run_organization(job: Job<'_>) -> BoxFut<'_, Erased> {
+    Box::pin(async move {
+        Arc::new(live::organization::collect(job.clients, job.calls).await) as Erased
+    })
+}
+
+/// Every collector: the one list of what can be collected, how and where it goes.
+pub fn collectors() -> &'static [Collector] {
+    static COLLECTORS: std::sync::OnceLock<Vec<Collector>> = std::sync::OnceLock::new();
+    COLLECTORS.get_or_init(|| {
+        vec![
+            regional!(
+                apigateway,
+                Source::ApiGateway,
+                live::apigateway::collect,
+                apigateway
+            ),
+            regional!(
+                apigatewayv2,
+                Source::ApiGatewayV2,
+                live::apigatewayv2::collect,
+                apigatewayv2
+            ),
+            regional!(
+                access_analyzer,
+                Source::AccessAnalyzer,
+                live::access_analyzer::collect,
+                access_analyzer
+            ),
+            regional!(
+                pinpoint,
+                Source::Pinpoint,
+                live::pinpoint::collect,
+                pinpoint
+            ),
+            regional!(lex, Source::Lex, live::lex::collect, lex),
+            regional!(
+                cloudtrail,
+                Source::CloudTrail,
+                live::cloudtrail::collect,
+                cloudtrail
+            ),
+            regional!(config, Source::Config, live::config::collect, config),
+            regional!(
+                cloudwatch,
+                Source::CloudWatch,
+                live::cloudwatch::collect,
+                cloudwatch
+            ),
+            regional!(logs, Source::Logs, live::logs::collect, logs),
+            Collector {
+                source: Source::Iam,
+                scope: Scope::Account,
+                run: run_iam,
+                store: store_iam,
+            },
+            Collector {
+                source: Source::IamPolicies,
+                scope: Scope::Account,
+                run: run_iam_policies,
+                store: store_iam,
+            },
+            Collector {
+                source: Source::S3Account,
+                scope: Scope::Account,
+                run: run_s3_account,
+                store: |facts, _, value| put(&mut facts.s3_account_public_access_block, value),
+            },
+            Collector {
+                source: Source::Organization,
+                scope: Scope::Account,
+                run: run_organization,
+                store: |facts, _, value| put(&mut facts.organization, value),
+            },
+        ]
+    })
+}
+
+/// The collector of `source`.
+pub fn collector(source: Source) -> Option<&'static Collector> {
+    collectors().iter().find(|c| c.source == source)
+}
+
+/// Where an assessment's facts come from, and the shared machinery that collects them.
+pub struct Gathering<'a> {
+    pub clients: &'a AwsClients,
+    pub cache: &'a CollectionCache,
+    /// The process's concurrency budget: one permit per running collection.
+    pub budget: &'a Semaphore,
+    pub calls: &'a CallCounter,
+}
+
+/// Collects `sources` in `regions` for `account`, concurrently within the budget and through
+/// the cache.
 pub async fn gather(
-    clients: &AwsClients,
-    cache: &CollectionCache,
+    g: &Gathering<'_>,
     account: &str,
     partition: &str,
     regions: &[String],
     sources: &BTreeSet<Source>,
-    calls: &CallCounter,
 ) -> Facts {
-    let mut jobs: Vec<(String, Source)> = Vec::new();
+    let mut jobs: Vec<(&'static Collector, String)> = Vec::new();
     for source in sources {
-        if is_global(*source) {
-            jobs.push((clients.region().to_string(), *source));
-        } else {
-            jobs.extend(regions.iter().map(|r| (r.clone(), *source)));
+        let Some(c) = collector(*source) else {
+            continue;
+        };
+        match c.scope {
+            Scope::Account => jobs.push((c, g.clients.region().to_string())),
+            Scope::Regional => jobs.extend(regions.iter().map(|r| (c, r.clone()))),
         }
     }
     // Boxed futures erase the borrowed types, which keeps the whole read `Send` for tonic.
-    let mut pending: Vec<crate::framework::BoxFut<'_, (String, Arc<SourceFacts>)>> = Vec::new();
-    for (region, source) in jobs {
+    let mut pending: Vec<BoxFut<'_, (&'static Collector, String, Erased)>> = Vec::new();
+    for (c, region) in jobs {
         pending.push(Box::pin(async move {
-            let key = if is_global(source) {
-                "global".to_string()
-            } else {
-                region.clone()
+            let key = Key {
+                account: account.to_owned(),
+                region: (c.scope == Scope::Regional).then(|| region.clone()),
+                part: Part::Source(c.source),
             };
-            let collect = || -> crate::framework::BoxFut<'_, SourceFacts> {
-                Box::pin(collect_one(clients, cache, account, &region, source, calls))
+            let job = Job {
+                clients: g.clients,
+                cache: g.cache,
+                account,
+                region: &region,
+                calls: g.calls,
             };
-            let value: Arc<SourceFacts> = cache
-                .get_or_collect(account, &key, &format!("{source:?}"), collect)
+            let value: Arc<Erased> = g
+                .cache
+                .get_or_collect(key, || async {
+                    // A closed semaphore is never closed here; without a permit, collect anyway.
+                    let _permit = g.budget.acquire().await.ok();
+                    (c.run)(job).await
+                })
                 .await;
-            (region, value)
+            (c, region, Erased::clone(&value))
         }));
     }
     let results = futures::future::join_all(pending).await;
@@ -171,8 +263,25 @@ pub async fn gather(
     for region in regions {
         facts.region_mut(region);
     }
-    for (region, value) in results {
-        store(&mut facts, &region, (*value).clone());
+    for (c, region, value) in results {
+        (c.store)(&mut facts, &region, value.as_ref());
     }
     facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_source_has_exactly_one_collector() {
+        assert_eq!(collectors().len(), Source::ALL.len());
+        for s in Source::ALL {
+            assert_eq!(
+                collectors().iter().filter(|c| c.source == s).count(),
+                1,
+                "{s:?}"
+            );
+        }
+    }
 }

@@ -99,20 +99,6 @@ pub async fn collect_credentials(
     }
 }
 
-/// Collects the whole of IAM: both parts concurrently. (An assessment collects the parts
-/// through the collection cache instead, so that they are shared; see `live::gather`.)
-pub async fn collect(
-    clients: &AwsClients,
-    region: &str,
-    calls: &CallCounter,
-) -> (Collected<IamFacts>, Collected<()>) {
-    let (authorization, credentials) = tokio::join!(
-        collect_authorization(clients, region, calls),
-        collect_credentials(clients, region, calls),
-    );
-    facts(&authorization, Some(&credentials))
-}
-
 /// The IAM facts from the authorization details and, for the whole of IAM, the credential
 /// parts, with the outcome of the credential parts ([`Facts::iam_credentials`]). Without
 /// the credential parts (not asked for, or not readable) the facts are what
@@ -173,8 +159,10 @@ async fn authorization_details(iam: &aws_sdk_iam::Client, calls: &CallCounter) -
         .filter(EntityType::User)
         .filter(EntityType::Group)
         .filter(EntityType::Role)
+        // Not AwsManagedPolicy: no control reads an AWS-managed policy's document, and the
+        // identities already say which of them are attached (their names and ARNs), so the
+        // ~1,000 AWS-managed documents (a dozen pages on AWS) are never fetched.
         .filter(EntityType::LocalManagedPolicy)
-        .filter(EntityType::AwsManagedPolicy)
         .into_paginator()
         .send();
     let mut details = Details::default();
@@ -371,8 +359,9 @@ fn assemble(details: &Details, credentials: Option<&Credentials>) -> IamFacts {
                 .push(device.serial_number.clone());
         }
     }
-    // Who each managed policy is attached to, by policy ARN.
+    // Who each managed policy is attached to, by policy ARN, and the attached policies' names.
     let mut attachments: BTreeMap<String, BTreeSet<(IdentityKind, String)>> = BTreeMap::new();
+    let mut attached_names: BTreeMap<String, String> = BTreeMap::new();
     let mut note = |kind: IdentityKind, name: &str, attached: &[SdkAttachedPolicy]| {
         for p in attached {
             if let Some(arn) = p.policy_arn() {
@@ -380,6 +369,9 @@ fn assemble(details: &Details, credentials: Option<&Credentials>) -> IamFacts {
                     .entry(arn.to_string())
                     .or_default()
                     .insert((kind, name.to_string()));
+                if let Some(policy) = p.policy_name() {
+                    attached_names.insert(arn.to_string(), policy.to_string());
+                }
             }
         }
     };
@@ -529,6 +521,34 @@ fn assemble(details: &Details, credentials: Option<&Credentials>) -> IamFacts {
             })
         })
         .collect();
+    // The AWS-managed policies attached to an identity, known by name and ARN only: their
+    // documents are AWS's and no control judges them.
+    for (arn, attached_to) in &attachments {
+        let listed = policies.iter().any(|p| p.arn.as_known() == Some(arn));
+        if listed || !is_aws_managed(arn) {
+            continue;
+        }
+        policies.push(ManagedPolicy {
+            name: attached_names
+                .get(arn)
+                .cloned()
+                .unwrap_or_else(|| arn.rsplit('/').next().unwrap_or_default().to_string()),
+            arn: Known::Known(arn.clone()),
+            path: "/".to_string(),
+            aws_managed: true,
+            default_version_id: None,
+            document: Known::Unknown,
+            attachment_count: u32::try_from(attached_to.len()).ok(),
+            attached_to: attached_to
+                .iter()
+                .map(|(kind, name)| Attachment {
+                    kind: *kind,
+                    name: name.clone(),
+                })
+                .collect(),
+            address: None,
+        });
+    }
     policies.sort_by(|a, b| a.arn.as_known().cmp(&b.arn.as_known()));
 
     IamFacts {

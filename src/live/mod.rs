@@ -27,7 +27,7 @@ impl CallCounter {
 /// Pages fetched concurrently per service (bounded fan-out).
 pub const FAN_OUT: usize = 8;
 
-/// Turns a collector's result into a `Collected`, applying Ruling 13: access denied,
+/// Turns a collector's result into a `Collected`: access denied,
 /// throttling, 5xx and unknown operations are ERROR; a service not offered in the region
 /// or not subscribed is NOT_APPLICABLE.
 pub fn into_collected<T>(result: Result<T, Error>) -> Collected<T> {
@@ -81,12 +81,16 @@ pub mod apigatewayv2;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
+pub mod estate;
 pub mod gather;
 pub mod iam;
 pub mod lex;
 pub mod logs;
+pub mod organization;
+pub mod organization_tree;
 mod paging;
 pub mod pinpoint;
+pub mod regions;
 pub mod s3account;
 
 #[cfg(test)]
@@ -127,7 +131,7 @@ mod tests {
     #[test]
     fn only_a_missing_service_is_not_applicable_every_other_failure_is_error() {
         let cases: Vec<(Error, &str)> = vec![
-            // Ruling 13: not offered in the region (its endpoint does not exist), not subscribed.
+            // NOT_APPLICABLE: not offered in the region (its endpoint does not exist), not subscribed.
             (transport("Name or service not known"), "NOT_APPLICABLE"),
             (transport("No address associated with hostname"), "NOT_APPLICABLE"),
             (transport("Name does not resolve"), "NOT_APPLICABLE"),
@@ -158,7 +162,7 @@ mod tests {
                 ),
                 "ERROR",
             ),
-            // Ruling 13: access denied, throttling, 5xx, unknown operations.
+            // ERROR: access denied, throttling, 5xx, unknown operations.
             (
                 aws(
                     AwsErrorKind::AccessDenied,

@@ -210,8 +210,12 @@ impl Provider for ProviderRpc {
         let diags = match decode(req.get_ref().config.as_ref(), "provider configuration") {
             Err(d) => vec![d],
             Ok(config) => match crate::provider::configure(&config).await {
-                Ok(clients) => {
+                Ok(Some(clients)) => {
                     self.state.set_clients(clients);
+                    Vec::new()
+                }
+                Ok(None) => {
+                    self.state.set_without_aws();
                     Vec::new()
                 }
                 Err(diags) => diags,

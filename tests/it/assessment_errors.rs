@@ -4,7 +4,7 @@
 //! failure (403 `AccessDenied` / `AccessDeniedException`). Every control that needs a refused
 //! read is ERROR with the AWS error code in its message — never PASS, never FAIL — with a
 //! warning from `terraform apply` and `passed = false`; controls of the same assessment that
-//! need nothing refused evaluate as usual (CONTROLS.md Rulings 1 and 13).
+//! need nothing refused evaluate as usual.
 
 use crate::common;
 

@@ -185,7 +185,7 @@ fn per_resource_expectations() -> Vec<Expect> {
     ] {
         x.push(e("iam_user_mfa", user(bad), "FAIL"));
     }
-    // Ruling: service-linked roles are AWS's; every sts_* control leaves them alone.
+    // Service-linked roles are AWS's; every sts_* control leaves them alone.
     for control in [
         "sts_trust_no_public_principal",
         "sts_cross_account_condition",

@@ -20,7 +20,7 @@ use serde_json::Value;
 /// The emulator's account: account-level controls report on it.
 const ACCOUNT_ID: &str = "123456789012";
 
-/// Expectation status for "no finding, or NOT_APPLICABLE" (Ruling 1).
+/// Expectation status for "no finding, or NOT_APPLICABLE" (out of scope).
 const OUT_OF_SCOPE: &str = "OUT_OF_SCOPE";
 
 fn seed_apigateway(emu: &Emulator) -> Value {
@@ -28,7 +28,7 @@ fn seed_apigateway(emu: &Emulator) -> Value {
 }
 
 /// The ids `tests/seeds/apigateway.py` printed, turned into resource-id needles precise enough
-/// to tell stages, methods, routes and integrations of one API apart (Ruling 2).
+/// to tell stages, methods, routes and integrations of one API apart.
 struct Seeded(Value);
 
 impl Seeded {
@@ -139,7 +139,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
     x.on(&REST_STAGE_SETTINGS, "PASS", &hardened_rest);
     x.on(&REST_STAGE_SETTINGS, "FAIL", &bare_rest);
 
-    // Ruling 3: REST `*/*` level plus method overrides; WebSocket default route level plus
+    // REST `*/*` level plus method overrides; WebSocket default route level plus
     // route overrides; HTTP stages have no execution logs.
     let exec = ["apigateway_rest_execution_logging"];
     x.on(
@@ -172,7 +172,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
         ]),
     );
 
-    // Ruling 4: every method whose effective setting caches.
+    // Every method whose effective setting caches.
     let cache = ["apigateway_rest_cache_encrypted"];
     x.on(
         &cache,
@@ -245,7 +245,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
         ]),
     );
 
-    // Ruling 5: every HTTP route including $default; WebSocket only $connect.
+    // Every HTTP route including $default; WebSocket only $connect.
     let routes = ["apigateway_v2_route_authorization"];
     x.on(
         &routes,
@@ -298,7 +298,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
         &[s.integration("mixed_http", Some("mixed_http_internet"))],
     );
 
-    // Ruling 7, v1 and v2 domain names.
+    // TLS 1.2 or newer, v1 and v2 domain names.
     let domain = |d: &str| format!("::/domainnames/{d}");
     let domains = ["apigateway_domain_tls"];
     x.on(
@@ -312,7 +312,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
         &[domain("legacy.example.com"), domain("old-ws.example.com")],
     );
 
-    // Ruling 8, v1 and v2 stages; stages without variables are out of scope.
+    // Secrets in v1 and v2 stages; stages without variables are out of scope.
     let vars = ["apigateway_stage_variables_no_secrets"];
     x.on(
         &vars,
@@ -344,7 +344,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
         ]),
     );
 
-    // Ruling 6: 5XXError (REST), 5xx (HTTP), IntegrationError/ExecutionError (WebSocket),
+    // 5XXError (REST), 5xx (HTTP), IntegrationError/ExecutionError (WebSocket),
     // with an enabled alarm action. mixed-rest/dev's alarm has no action; mixed-http/dev's
     // watches the REST metric name.
     let alarms = ["apigateway_stage_alarms"];
@@ -372,7 +372,7 @@ fn seeded_expectations(s: &Seeded) -> Expectations {
 
     x.on(&ACCOUNT_CONTROLS, "FAIL", &[ACCOUNT_ID.to_string()]);
 
-    // Ruling 9: an admin-equivalent policy is iam_policy_no_admin's, never this control's FAIL.
+    // An admin-equivalent policy is iam_policy_no_admin's, never this control's FAIL.
     let iam = ["apigateway_iam_least_privilege"];
     x.on(
         &iam,
@@ -462,7 +462,7 @@ fn apigateway_controls_judge_exactly_the_insecure_resources_then_the_account_bas
     assert_eq!(
         controls.len(),
         18,
-        "CONTROLS.md has 18 API Gateway controls"
+        "the catalogue has 18 API Gateway controls"
     );
     for control in &controls {
         let outcomes: BTreeSet<&str> = seeded
@@ -489,7 +489,7 @@ fn apigateway_controls_judge_exactly_the_insecure_resources_then_the_account_bas
         "one or more findings per selected control, and no other control"
     );
 
-    // Failures within an otherwise secure stage name what fails (Rulings 3 and 4).
+    // Failures within an otherwise secure stage name what fails (a method's logging or cache).
     let exec = "apigateway_rest_execution_logging";
     let m = message(&f, exec, &s.rest_stage("mixed_rest", "logoff"));
     assert!(m.contains("POST /items") && m.contains("OFF"), "{m}");

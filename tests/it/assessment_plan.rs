@@ -130,3 +130,67 @@ fn malformed_or_foreign_plans_get_a_diagnostic_on_plan_json() {
         assert!(!text.contains("panicked"), "{text}");
     }
 }
+
+/// A CI job that has only the plan file: no AWS variables, no credentials or config files, no
+/// endpoint, and a provider block that asks for no AWS access. The plan is judged anyway, and
+/// nothing is borrowed from a caller there is none of.
+#[test]
+fn a_plan_alone_is_judged_without_any_aws_access() {
+    let ws = Workspace::without_aws(
+        r#"
+terraform {
+  required_providers {
+    secbaseline = { source = "secbaseline/secbaseline" }
+  }
+}
+provider "secbaseline" {
+  skip_credentials_validation = true
+}
+data "secbaseline_assessment" "planned" {
+  services  = ["apigateway"]
+  source    = "plan"
+  plan_json = file("${path.module}/plan.json")
+}
+output "findings" { value = data.secbaseline_assessment.planned.findings }
+"#,
+    );
+    ws.write("plan.json", FIXTURE);
+    let started = std::time::Instant::now();
+    let out = ws.apply();
+    out.assert_success();
+    let f = ws.output_json("findings");
+    let f = f.as_array().cloned().expect("findings list");
+    assert_eq!(
+        status_of(
+            &f,
+            "apigateway_rest_method_authorization",
+            "aws_api_gateway_method.get_items"
+        ),
+        vec!["FAIL"],
+        "{f:#?}"
+    );
+    // The fixture's provider states the region, and no account: none is made up.
+    let planned: Vec<&Value> = f.iter().filter(|x| !x["address"].is_null()).collect();
+    assert!(!planned.is_empty());
+    assert!(
+        planned.iter().all(|x| x["account_id"].is_null()),
+        "{planned:#?}"
+    );
+    assert!(
+        planned.iter().all(|x| x["region"] == "us-east-1"),
+        "{planned:#?}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(60),
+        "took {:?}: something waited for AWS",
+        started.elapsed()
+    );
+    // Anything that does need AWS says what is missing, on its own operation.
+    ws.write(
+        "live.tf",
+        r#"data "secbaseline_assessment" "live" { services = ["apigateway"] }"#,
+    );
+    let out = ws.plan();
+    out.assert_failure();
+    assert!(out.combined().contains("No AWS region configured"), "{out}");
+}

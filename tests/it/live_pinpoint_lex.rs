@@ -1,6 +1,7 @@
 //! Live Pinpoint and Lex V2 collectors against the emulator: apps with and without event
 //! streams, bot aliases with conversation logging on, off and unencrypted, and the outcomes
-//! Ruling 13 asks for when a region cannot be reached.
+//! the controls ask for when a region cannot be reached (ERROR, or NOT_APPLICABLE where the
+//! service is not offered).
 
 use crate::common;
 

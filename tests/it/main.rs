@@ -37,6 +37,8 @@ mod layout;
 mod live_collectors;
 mod live_iam;
 mod live_pinpoint_lex;
+mod organization;
+mod plan_matches_apply;
 mod protocol;
 mod provider_config;
 mod resource_alarms;

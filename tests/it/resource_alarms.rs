@@ -1,6 +1,6 @@
 //! `secbaseline_alarms` through the real `terraform` binary against the emulator: the 14 CIS
 //! filters (exact patterns) and alarms, topic and subscription, API Gateway alarms for a REST
-//! and an HTTP API (Ruling 6), in-place update, drift repair, import by prefix, replacement,
+//! and an HTTP API (their own metrics), in-place update, drift repair, import by prefix, replacement,
 //! destroy, and an unknown API refused at plan time.
 
 use crate::common;
@@ -110,7 +110,7 @@ fn alarms_lifecycle() {
         .is_some_and(|p| p.contains("cloudwatch.amazonaws.com")));
     assert_eq!(inv["subs"], json!(["security@example.com"]));
 
-    // The 14 filters carry exactly the CONTROLS.md patterns, each watched by an alarm.
+    // The 14 filters carry exactly the CIS patterns of the catalogue, each watched by an alarm.
     let filters = inv["filters"].as_object().expect("filters");
     assert_eq!(filters.len(), 14);
     for rule in CIS_ALARMS.iter() {
@@ -138,7 +138,7 @@ fn alarms_lifecycle() {
         assert_eq!(alarm["Threshold"], 1.0);
     }
 
-    // API Gateway alarms (Ruling 6).
+    // API Gateway alarms (docs/controls/apigateway_stage_alarms.md).
     let rest_5xx = &inv["alarms"][&format!("secbaseline-apigw-{rest}-prod-5xx")];
     assert_eq!(rest_5xx["Namespace"], "AWS/ApiGateway");
     assert_eq!(rest_5xx["MetricName"], "5XXError");

@@ -118,11 +118,11 @@ apigw.create_stage(restApiId=mixed_rest, stageName="dev", deploymentId=deploymen
                    variables={"signing_secret": "x9-literal-value"})
 alarm("mixed-rest-dev-5xx-silent", "5XXError", [("ApiName", "mixed-rest"), ("Stage", "dev")],
       actions=False)
-# "logoff": all secure, but POST /items overrides logging to OFF (Ruling 3).
+# "logoff": all secure, but POST /items overrides logging to OFF (a FAIL naming the method).
 apigw.create_stage(restApiId=mixed_rest, stageName="logoff", deploymentId=deployment)
 harden_rest_stage(mixed_rest, "mixed-rest", "logoff")
 patch(mixed_rest, "logoff", ("/~1items/POST/logging/loglevel", "OFF"))
-# "cacheplain": all secure, but GET /items caches without encryption (Ruling 4).
+# "cacheplain": all secure, but GET /items caches without encryption.
 apigw.create_stage(restApiId=mixed_rest, stageName="cacheplain", deploymentId=deployment)
 harden_rest_stage(mixed_rest, "mixed-rest", "cacheplain")
 patch(mixed_rest, "cacheplain",
@@ -197,7 +197,7 @@ def websocket_api(name):
 
 def ws_routes(api, connect_auth, **kwargs):
     """$connect with `connect_auth`; $disconnect, $default and sendMessage without
-    authorization, which AWS allows only on $connect (Ruling 5: out of scope)."""
+    authorization, which AWS allows only on $connect (out of scope)."""
     return {
         "connect": route(api, "$connect", connect_auth, **kwargs),
         "disconnect": route(api, "$disconnect"),
@@ -225,7 +225,7 @@ v2.create_stage(ApiId=insecure_ws, StageName="beta",
                 DefaultRouteSettings={"DetailedMetricsEnabled": True},
                 StageVariables={"backend": "ASIAQWERTYUIOPASDFGH"})
 
-# One secure stage and one whose sendMessage route overrides logging to OFF (Ruling 3); the
+# One secure stage and one whose sendMessage route overrides logging to OFF; the
 # second stage is fixed up through UpdateStage (an emulator extension) as users do.
 mixed_ws = websocket_api("mixed-ws")
 mixed_ws_routes = ws_routes(mixed_ws, "AWS_IAM")
@@ -261,7 +261,7 @@ iam.create_policy(PolicyName="apigw-read-one", PolicyDocument=json.dumps({
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "apigateway:GET",
                    "Resource": f"arn:aws:apigateway:{REGION}::/restapis/{secure_rest}"}]}))
-# Admin-equivalent: iam_policy_no_admin's to judge, never this control's FAIL (Ruling 9).
+# Admin-equivalent: iam_policy_no_admin's to judge, never this control's FAIL.
 iam.create_policy(PolicyName="admin-everything", PolicyDocument=json.dumps({
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))

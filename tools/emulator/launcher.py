@@ -40,6 +40,8 @@ Extensions (each verified missing or broken in moto 5.2.5; see the comment at ea
 * IAM GetAccountAuthorizationDetails lists only attached AWS managed policies, as AWS does (speed).
 * Lex V2 and Pinpoint: response bodies rewritten to the modelled wire types (timestamps,
   version strings) so strict SDKs (Rust) can read them.
+* Organizations (``organizations.py``): organization trails seen from member accounts,
+  ``account:ListRegions``, and AssumeRole refusals a test can set.
 
 ``POST /moto-api/reset`` resets moto and the extensions' state alike.
 """
@@ -67,7 +69,8 @@ T0 = time.monotonic()
 
 from werkzeug.serving import make_server  # noqa: E402
 
-import rpcv2_cbor  # noqa: E402  (sibling module: the script's directory is on sys.path)
+import organizations  # noqa: E402  (sibling modules: the script's directory is on sys.path)
+import rpcv2_cbor  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -866,8 +869,11 @@ class SecbaselineApp:
             return handle_iam_policy_document(environ, start_response)
         if path == "/_secbaseline/health":
             return respond(start_response, 200, {"status": "ok"})
+        if path in organizations.TEST_PATHS and method == "POST":
+            return organizations.handle_test_state(path, environ, start_response)
         if path == "/moto-api/reset" and method == "POST":
             STATE.reset()  # then moto resets its own backends below
+            organizations.STATE.reset()
             return self.moto_app(environ, start_response)
         if rpcv2_cbor.is_rpcv2_cbor(environ):
             return rpcv2_cbor.handle(environ, start_response, self.moto_app)
@@ -878,6 +884,8 @@ class SecbaselineApp:
         if service == "apigateway" and (path == "/clientcertificates"
                                         or path.startswith("/clientcertificates/")):
             return handle_client_certs(environ, start_response, region, account_of(environ, key))
+        if service == "account" and path == "/listRegions":
+            return organizations.handle_list_regions(environ, start_response)
         if service == "lex":
             return rewrite_json(self.moto_app, environ, start_response, _lex_wire)
         if service == "mobiletargeting":
@@ -908,6 +916,7 @@ def main() -> None:
         patch_lex()
         patch_apigateway_stage()
         patch_apigatewayv2()
+        organizations.patch()
         app = SecbaselineApp(app)
 
     server = make_server(args.host, args.port, app, threaded=True,

@@ -1,4 +1,4 @@
-//! `Params`: tunable thresholds of the rules, with CONTROLS.md defaults and typed parsing.
+//! `Params`: tunable thresholds of the rules, with their documented defaults and typed parsing.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +23,7 @@ pub struct Params {
     /// `now`: the assessment's clock, injected so results are deterministic.
     pub now: OffsetDateTime,
     /// Services selected in the assessment; their Config resource types are the covered types
-    /// of `config_recorder` (Ruling 15). Set by the assessment, not by the string map.
+    /// of `config_recorder`. Set by the assessment, not by the string map.
     pub selected_services: BTreeSet<Service>,
 }
 
@@ -61,7 +61,7 @@ pub const PARAM_KEYS: [&str; 6] = [
 ];
 
 impl Params {
-    /// Defaults from CONTROLS.md with the given clock; all services selected.
+    /// The documented defaults with the given clock; all services selected.
     pub fn at(now: OffsetDateTime) -> Self {
         Params {
             access_key_max_age_days: 90,
@@ -149,7 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_follow_controls_md() {
+    fn defaults_are_the_documented_ones() {
         let p = Params::at(datetime!(2025-01-01 0:00 UTC));
         assert_eq!(p.access_key_max_age_days, 90);
         assert_eq!(p.unused_credentials_days, 90);

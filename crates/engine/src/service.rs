@@ -1,4 +1,4 @@
-//! `Service`: the service keys users select controls by (Ruling 17).
+//! `Service`: the service keys users select controls by.
 
 use std::fmt;
 use std::str::FromStr;
@@ -60,7 +60,7 @@ impl Service {
     }
 
     /// AWS Config resource types of this service: the "covered types" of `config_recorder`
-    /// when the service is selected (Ruling 15).
+    /// when the service is selected.
     pub fn config_resource_types(self) -> &'static [&'static str] {
         match self {
             Service::ApiGateway => &[

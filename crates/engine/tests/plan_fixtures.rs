@@ -24,9 +24,12 @@ fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
+/// The fixture's planned facts: every fixture works in one account.
 fn planned(name: &str) -> PlanFacts {
     let plan = plan::parse_plan(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    plan::plan_facts(&plan, ACCOUNT, REGION)
+    let mut accounts = plan::plan_facts(&plan, Some(ACCOUNT), Some(REGION));
+    assert_eq!(accounts.len(), 1, "{name} works in one account");
+    accounts.remove(0)
 }
 
 fn params() -> Params {
@@ -34,7 +37,28 @@ fn params() -> Params {
 }
 
 fn assess(name: &str) -> Assessment {
-    plan::assess_plan(&planned(name), &params(), &Request::default())
+    let a = plan::assess_plan(&[planned(name)], &params(), &Request::default());
+    assert_unique(&a.findings);
+    a
+}
+
+/// Every finding is one (control, resource) pair: `{for f in findings : "${f.control_id}
+/// ${f.resource_id}" => f}` must work in Terraform.
+#[track_caller]
+fn assert_unique(findings: &[Finding]) {
+    let mut seen = std::collections::BTreeSet::new();
+    for f in findings {
+        assert!(
+            seen.insert((&f.control_id, &f.resource_id)),
+            "two findings of {} on {}: {:#?}",
+            f.control_id,
+            f.resource_id,
+            findings
+                .iter()
+                .filter(|g| g.control_id == f.control_id && g.resource_id == f.resource_id)
+                .collect::<Vec<_>>()
+        );
+    }
 }
 
 /// The statuses `control` gives the resource at `address`.
@@ -370,8 +394,8 @@ fn real_terraform_plan_is_read() {
         .expect("fresh");
     assert_eq!(fresh.after_unknown["output"], serde_json::Value::Bool(true));
     // No AWS resources: nothing is touched, nothing fails.
-    let pf = plan::plan_facts(&plan, ACCOUNT, REGION);
-    assert!(pf.touched.is_empty());
+    let pf = plan::plan_facts(&plan, Some(ACCOUNT), Some(REGION));
+    assert!(pf.iter().all(|p| p.touched.is_empty()));
 }
 
 #[test]
@@ -608,5 +632,150 @@ mod lone_documents {
             resource_object_findings("aws_api_gateway_stage", &json!("prod"), &params()),
             Err(PlanError::WrongShape { .. })
         ));
+    }
+}
+
+/// Plans as Terraform 0.12 (format 0.1), 0.15–1.0 (0.2), 1.1 (1.0) and 1.8+ (1.2) write them:
+/// a module instance with an insecure stage, a role with an admin inline policy, values unknown
+/// until apply, the region from a root variable. All four map and judge alike; 2.0 is refused.
+mod formats {
+    use super::*;
+
+    fn judged(version: &str) -> Vec<(String, String, Status, Option<String>, String)> {
+        let text = fixture(&format!("format_{version}.json"));
+        let parsed = plan::parse_plan(&text).unwrap_or_else(|e| panic!("{version}: {e}"));
+        assert_eq!(parsed.format_version, version);
+        let planned = plan::plan_facts(&parsed, None, None);
+        let a = plan::assess_plan(&planned, &params(), &Request::default());
+        assert_unique(&a.findings);
+        a.findings
+            .into_iter()
+            .filter(|f| f.address.is_some())
+            .map(|f| {
+                (
+                    f.control_id,
+                    f.address.unwrap_or_default(),
+                    f.status,
+                    f.account_id,
+                    f.region,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_format_terraform_wrote_since_0_12_is_read_alike() {
+        let newest = judged("1.2");
+        let stage = "module.api[\"orders\"].aws_api_gateway_stage.this";
+        for (control, want) in [
+            ("apigateway_rest_access_logging", Status::Fail),
+            ("apigateway_stage_variables_no_secrets", Status::Fail),
+            ("apigateway_rest_xray_tracing", Status::Fail),
+        ] {
+            let got: Vec<_> = newest
+                .iter()
+                .filter(|f| f.0 == control && f.1 == stage)
+                .collect();
+            assert_eq!(got.len(), 1, "{control}: {newest:#?}");
+            assert_eq!(got[0].2, want, "{control}");
+            // The region comes from the provider's `region = var.region`; no account is stated.
+            assert_eq!(got[0].4, "eu-west-1", "{control}");
+            assert_eq!(got[0].3, None, "{control}");
+        }
+        let admin: Vec<_> = newest
+            .iter()
+            .filter(|f| f.0 == "iam_policy_no_admin" && f.1 == "aws_iam_role_policy.everything")
+            .collect();
+        assert_eq!(admin.len(), 1, "{newest:#?}");
+        assert_eq!(admin[0].2, Status::Fail);
+        for version in ["0.1", "0.2", "1.0"] {
+            assert_eq!(judged(version), newest, "format {version}");
+        }
+    }
+
+    #[test]
+    fn format_2_is_refused_naming_the_formats_read() {
+        let err = plan::parse_plan(&fixture("format_2.json")).err();
+        assert_eq!(
+            err,
+            Some(PlanError::UnsupportedFormat {
+                found: "2.0".into()
+            })
+        );
+        let text = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(text.contains("0.x") && text.contains("1.x"), "{text}");
+    }
+}
+
+/// A planned resource lives where the plan says: its provider configuration's account
+/// (`assume_role`) and region — never the caller's.
+mod identity {
+    use super::*;
+    use serde_json::json;
+
+    fn pinpoint_plan(provider: serde_json::Value) -> String {
+        json!({
+            "format_version": "1.2",
+            "variables": {"region": {"value": "eu-west-1"}},
+            "planned_values": {"root_module": {"resources": []}},
+            "resource_changes": [{
+                "address": "aws_pinpoint_app.shop", "mode": "managed", "type": "aws_pinpoint_app",
+                "name": "shop", "provider_name": "registry.terraform.io/hashicorp/aws",
+                "change": {"actions": ["create"], "before": null,
+                           "after": {"name": "shop"},
+                           "after_unknown": {"application_id": true, "arn": true, "id": true}}
+            }],
+            "configuration": {
+                "provider_config": {"aws": provider},
+                "root_module": {"resources": [{
+                    "address": "aws_pinpoint_app.shop", "mode": "managed", "type": "aws_pinpoint_app",
+                    "name": "shop", "provider_config_key": "aws", "expressions": {}
+                }]}
+            }
+        })
+        .to_string()
+    }
+
+    fn app_finding(provider: serde_json::Value, default_account: Option<&str>) -> Finding {
+        let parsed = plan::parse_plan(&pinpoint_plan(provider)).expect("plan");
+        let planned = plan::plan_facts(&parsed, default_account, Some(REGION));
+        let a = plan::assess_plan(&planned, &params(), &Request::default());
+        assert_unique(&a.findings);
+        a.findings
+            .into_iter()
+            .find(|f| f.control_id == "pinpoint_event_stream" && f.address.is_some())
+            .expect("a finding on the planned app")
+    }
+
+    #[test]
+    fn account_and_region_come_from_the_provider_configuration() {
+        let f = app_finding(
+            json!({"name": "aws", "expressions": {
+                "region": {"references": ["var.region"]},
+                "assume_role": [{"role_arn": {"constant_value": "arn:aws:iam::185183891841:role/deploy"}}]
+            }}),
+            Some(ACCOUNT),
+        );
+        assert_eq!(f.account_id.as_deref(), Some("185183891841"));
+        assert_eq!(f.region, "eu-west-1");
+        assert_eq!(f.status, Status::Fail);
+        // The app's ARN is not known until apply, so it is named by its address.
+        assert_eq!(f.resource_id, "aws_pinpoint_app.shop");
+    }
+
+    #[test]
+    fn without_a_stated_account_none_is_invented() {
+        let f = app_finding(
+            json!({"name": "aws", "expressions": {"allowed_account_ids": {"constant_value": ["111122223333", "444455556666"]}}}),
+            None,
+        );
+        assert_eq!(f.account_id, None);
+        // No region stated by the provider; the default the caller passes stands.
+        assert_eq!(f.region, REGION);
+        let one = app_finding(
+            json!({"name": "aws", "expressions": {"allowed_account_ids": {"constant_value": ["111122223333"]}}}),
+            None,
+        );
+        assert_eq!(one.account_id.as_deref(), Some("111122223333"));
     }
 }

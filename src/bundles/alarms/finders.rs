@@ -197,7 +197,7 @@ pub async fn find_email_subscriptions(
     Ok(found)
 }
 
-/// What kind of API `api_id` is: a REST API (by name, Ruling 6) or an HTTP API. None: no such
+/// What kind of API `api_id` is: a REST API (by name: its alarms use the `ApiName` dimension) or an HTTP API. None: no such
 /// API. A WebSocket API is an error: its stage alarms use other metrics.
 pub async fn find_api(
     rest: &aws_sdk_apigateway::Client,

@@ -1,7 +1,7 @@
 //! `secbaseline_alarms`: the fourteen CIS metric filters (patterns from the engine's catalogue)
 //! on a CloudTrail log group, one alarm each, an SNS topic CloudWatch may publish to (or a
 //! given one) with optional e-mail subscriptions, and API Gateway 5XX/latency alarms per stage
-//! (Ruling 6).
+//! (the alarms `docs/controls/apigateway_stage_alarms.md` asks for).
 //!
 //! Layout (terraform-provider-aws anatomy): `schema`, `create` (create and update are one
 //! convergence), `read`, `delete`, then `finders`; `plan` holds the planning rules, `desired`

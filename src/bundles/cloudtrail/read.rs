@@ -90,7 +90,8 @@ pub async fn read(ctx: &Ctx, prior: &TrailState, importing: bool) -> Result<Opti
             }
         }
     }
-    // Ruling 14: an advanced selector on eventCategory = Management without a readOnly filter.
+    // An advanced selector on eventCategory = Management without a readOnly filter records
+    // read and write management events (docs/controls/cloudtrail_multi_region.md).
     for adv in selectors.advanced_event_selectors() {
         let fields = adv.field_selectors();
         let is_management = fields

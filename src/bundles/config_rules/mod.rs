@@ -1,5 +1,5 @@
 //! `secbaseline_config_rules`: the AWS Config managed rules of the catalogue for the chosen
-//! services (CONTROLS.md, "AWS Config managed rules"), named `<name_prefix><rule>`, and — with
+//! services (the engine's `remediation::config_rules`), named `<name_prefix><rule>`, and — with
 //! a `recorder` block — the region's configuration recorder (all supported types, global ones
 //! included), its role, delivery channel and bucket, recording.
 //!

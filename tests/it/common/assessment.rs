@@ -102,7 +102,7 @@ pub fn expect(findings: &[Value], control: &str, needle: &str, status: &str) {
     }
 }
 
-/// Asserts the control leaves resources matching `needle` alone (Ruling 1: out of scope is
+/// Asserts the control leaves resources matching `needle` alone (out of scope is
 /// never FAIL): no finding for them, or only NOT_APPLICABLE.
 #[track_caller]
 pub fn out_of_scope(findings: &[Value], control: &str, needle: &str) {

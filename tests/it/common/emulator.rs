@@ -20,6 +20,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// Timeout of one control-plane HTTP call (reset, set_root).
 const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The account every emulator call lands in unless a test assumes a role elsewhere.
+#[allow(dead_code)] // used by benches/live/organization.rs (no test needs it)
+pub const ACCOUNT_ID: &str = "123456789012";
 pub const REGION: &str = "us-east-1";
 
 /// Root-user state the emulator reports (moto alone has none).

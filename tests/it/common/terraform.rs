@@ -168,6 +168,18 @@ impl Workspace {
         Workspace::build(None, main_tf, false)
     }
 
+    /// A dev_overrides workspace with no AWS at all: no AWS variable, no credentials or
+    /// config file (HOME is an empty directory), no endpoint — as a CI job that only has the
+    /// plan file runs Terraform.
+    pub fn without_aws(main_tf: &str) -> Workspace {
+        let mut ws = Workspace::build(None, main_tf, false);
+        ws.env.retain(|(k, _)| !k.starts_with("AWS_"));
+        let home = ws.root.path().join("home");
+        fs::create_dir_all(&home).expect("creating an empty HOME");
+        ws.set_env("HOME", &home.display().to_string());
+        ws
+    }
+
     fn build(emulator: Option<&Emulator>, main_tf: &str, mirror: bool) -> Workspace {
         let terraform = terraform_binary();
         let root = tempfile::Builder::new()

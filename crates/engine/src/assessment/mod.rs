@@ -1,5 +1,6 @@
 //! Running an assessment: selection → rules → exemptions → sort → summary, gate and SARIF.
 
+mod estate;
 mod exemption;
 mod gate;
 mod sarif;
@@ -10,6 +11,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
+pub use estate::{assess_estate, organization_trails_of};
 pub use exemption::{apply as apply_exemptions, glob_match, Exemption, ExemptionError, Expiry};
 pub use gate::{gate, FailOn, Gate};
 pub use sarif::to_sarif;
@@ -77,12 +79,8 @@ pub fn assess(facts: &Facts, params: &Params, request: &Request) -> Assessment {
 
 /// Catalogue order, then region, resource, status and message.
 pub fn sort(findings: &mut [Finding]) {
-    let position = |id: &str| {
-        rules::catalogue()
-            .iter()
-            .position(|r| r.meta().id == id)
-            .unwrap_or(usize::MAX)
-    };
+    let positions = catalogue_positions();
+    let position = |id: &str| positions.get(id).copied().unwrap_or(usize::MAX);
     findings.sort_by(|a, b| {
         (
             position(&a.control_id),
@@ -101,6 +99,19 @@ pub fn sort(findings: &mut [Finding]) {
                 &b.message,
             ))
     });
+}
+
+/// Each control's position in the catalogue, computed once.
+fn catalogue_positions() -> &'static std::collections::HashMap<&'static str, usize> {
+    static POSITIONS: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> =
+        std::sync::OnceLock::new();
+    POSITIONS.get_or_init(|| {
+        rules::catalogue()
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.meta().id, i))
+            .collect()
+    })
 }
 
 impl Assessment {

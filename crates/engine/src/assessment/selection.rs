@@ -163,7 +163,7 @@ impl Selection {
             .collect()
     }
 
-    /// The services whose Config types count as covered (Ruling 15): the selected ones, or all.
+    /// The services whose Config types count as covered by `config_recorder`: the selected ones, or all.
     pub fn services_or_all(&self) -> BTreeSet<Service> {
         if self.services.is_empty() {
             Service::ALL.into_iter().collect()

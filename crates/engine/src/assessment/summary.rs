@@ -16,10 +16,16 @@ pub struct Summary {
     pub by_status: BTreeMap<Status, usize>,
     /// Findings per severity, then per status (every severity and status present).
     pub by_severity: BTreeMap<Severity, BTreeMap<Status, usize>>,
+    /// Findings per account (its 12-digit id; [`NO_ACCOUNT`] for planned resources whose
+    /// account the plan does not state), then per status (every status present).
+    pub by_account: BTreeMap<String, BTreeMap<Status, usize>>,
     /// Percent of PASS among PASS + FAIL + ERROR, rounded to one decimal; `None` when there
     /// is none of those.
     pub score: Option<f64>,
 }
+
+/// The `by_account` key of findings whose account is not stated.
+pub const NO_ACCOUNT: &str = "unknown";
 
 fn zeroes() -> BTreeMap<Status, usize> {
     Status::ALL.into_iter().map(|s| (s, 0)).collect()
@@ -30,8 +36,16 @@ pub fn summarize(findings: &[Finding]) -> Summary {
     let mut by_status = zeroes();
     let mut by_severity: BTreeMap<Severity, BTreeMap<Status, usize>> =
         Severity::ALL.into_iter().map(|s| (s, zeroes())).collect();
+    let mut by_account: BTreeMap<String, BTreeMap<Status, usize>> = BTreeMap::new();
     for f in findings {
         *by_status.entry(f.status).or_default() += 1;
+        let account = f.account_id.as_deref().unwrap_or(NO_ACCOUNT);
+        if !by_account.contains_key(account) {
+            by_account.insert(account.to_owned(), zeroes());
+        }
+        if let Some(counts) = by_account.get_mut(account) {
+            *counts.entry(f.status).or_default() += 1;
+        }
         *by_severity
             .entry(f.severity)
             .or_default()
@@ -48,6 +62,7 @@ pub fn summarize(findings: &[Finding]) -> Summary {
         total: findings.len(),
         by_status,
         by_severity,
+        by_account,
         score,
     }
 }

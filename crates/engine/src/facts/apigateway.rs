@@ -45,6 +45,7 @@ impl RestApi {
     pub fn arn(&self, partition: &str, region: &str) -> Option<String> {
         self.id
             .as_known()
+            .filter(|_| !region.is_empty())
             .map(|id| format!("arn:{partition}:apigateway:{region}::/restapis/{id}"))
     }
 
@@ -170,6 +171,7 @@ impl V2Api {
     pub fn arn(&self, partition: &str, region: &str) -> Option<String> {
         self.id
             .as_known()
+            .filter(|_| !region.is_empty())
             .map(|id| format!("arn:{partition}:apigateway:{region}::/apis/{id}"))
     }
 
@@ -287,7 +289,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arns_follow_ruling_2() {
+    fn arns_name_stages_routes_and_integrations() {
         let api = V2Api {
             id: "a1".into(),
             ..Default::default()

@@ -14,7 +14,7 @@ pub struct CloudTrailFacts {
     /// multi-region trail shows up in every region with the same ARN and `home_region`).
     pub trails: Vec<Trail>,
     /// The S3 buckets trails write to, keyed by bucket name. A bucket that could not be read
-    /// is `Failed` (Ruling 14: ERROR).
+    /// is `Failed` (ERROR for the controls that read it).
     pub buckets: BTreeMap<String, Collected<TrailBucket>>,
 }
 
@@ -104,7 +104,7 @@ pub struct FieldSelector {
 }
 
 impl EventSelector {
-    /// True when this selector records all (read and write) management events (Ruling 14):
+    /// True when this selector records all (read and write) management events (`docs/controls/cloudtrail_multi_region.md`):
     /// classic with `ReadWriteType=All` and management events included, or advanced with
     /// `eventCategory = Management` and no `readOnly` filter.
     pub fn records_all_management_events(&self) -> bool {
@@ -206,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn management_events_per_ruling_14() {
+    fn management_events_read_and_write() {
         assert!(EventSelector::Classic {
             read_write_type: ReadWriteType::All,
             include_management_events: true

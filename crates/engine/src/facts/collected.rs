@@ -1,4 +1,4 @@
-//! `Collected<T>`: the outcome of collecting one service's facts (Ruling 13: ERROR vs NOT_APPLICABLE).
+//! `Collected<T>`: the outcome of collecting one service's facts (ERROR vs NOT_APPLICABLE).
 
 use serde::{Deserialize, Serialize};
 

@@ -245,7 +245,7 @@ pub struct ManagedPolicy {
     /// Default version id (`v1`, …).
     pub default_version_id: Option<String>,
     /// Default version's document, raw JSON text (URL-decoded). Only the default version
-    /// counts (Ruling 9).
+    /// counts.
     pub document: Known<String>,
     /// `AttachmentCount`.
     pub attachment_count: Option<u32>,

@@ -60,6 +60,16 @@ impl<T> Known<T> {
     }
 }
 
+impl<T> Known<T> {
+    /// Chains a computation that may itself be unknown.
+    pub fn and_then_known<U>(self, f: impl FnOnce(T) -> Known<U>) -> Known<U> {
+        match self {
+            Known::Known(v) => f(v),
+            Known::Unknown => Known::Unknown,
+        }
+    }
+}
+
 impl<T> Known<Option<T>> {
     /// The inner optional value when known; `None` both when unknown and when known-absent.
     /// Use only where that difference does not matter.

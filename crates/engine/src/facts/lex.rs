@@ -34,6 +34,7 @@ impl LexBot {
     pub fn arn(&self, partition: &str, region: &str, account: &str) -> Option<String> {
         self.id
             .as_known()
+            .filter(|_| !region.is_empty() && !account.is_empty())
             .map(|id| format!("arn:{partition}:lex:{region}:{account}:bot/{id}"))
     }
 }

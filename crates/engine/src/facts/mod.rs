@@ -15,6 +15,7 @@ pub mod config;
 pub mod iam;
 mod known;
 pub mod lex;
+pub mod organization;
 pub mod pinpoint;
 pub mod timestamp;
 
@@ -42,6 +43,7 @@ pub use known::Known;
 pub use lex::{
     AudioLogSetting, BotAlias, ConversationLogSettings, LexBot, LexFacts, TextLogSetting,
 };
+pub use organization::{Membership, OrganizationTrail};
 pub use pinpoint::{EventStream, PinpointApp, PinpointFacts};
 
 /// Everything known about one account.
@@ -63,6 +65,12 @@ pub struct Facts {
     pub iam_credentials: Collected<()>,
     /// Account-level S3 Block Public Access (`None`: not configured).
     pub s3_account_public_access_block: Collected<Option<PublicAccessBlock>>,
+    /// The organization the account belongs to (`None`: none).
+    pub organization: Collected<Option<Membership>>,
+    /// Organization trails of other accounts of the same assessment that cover this one,
+    /// with their owners' filters and alarms (filled by [`crate::assessment::assess_estate`],
+    /// never collected).
+    pub organization_trails: Vec<OrganizationTrail>,
 }
 
 impl Facts {
@@ -92,6 +100,42 @@ impl Facts {
         } else {
             &self.partition
         }
+    }
+
+    /// Facts of an account none of whose facts could be read (e.g. its role could not be
+    /// assumed): every source of the account and of each region fails with `code`/`message`,
+    /// so every control judging it is ERROR.
+    pub fn unreadable(
+        account_id: impl Into<String>,
+        regions: &[String],
+        code: &str,
+        message: &str,
+    ) -> Self {
+        fn failed<T>(code: &str, message: &str) -> Collected<T> {
+            Collected::failed(code, message)
+        }
+        let mut facts = Facts::new(account_id);
+        facts.iam = failed(code, message);
+        facts.iam_credentials = failed(code, message);
+        facts.s3_account_public_access_block = failed(code, message);
+        facts.organization = failed(code, message);
+        for region in regions {
+            facts.regions.insert(
+                region.clone(),
+                RegionFacts {
+                    apigateway: failed(code, message),
+                    apigatewayv2: failed(code, message),
+                    access_analyzer: failed(code, message),
+                    pinpoint: failed(code, message),
+                    lex: failed(code, message),
+                    cloudtrail: failed(code, message),
+                    config: failed(code, message),
+                    cloudwatch: failed(code, message),
+                    logs: failed(code, message),
+                },
+            );
+        }
+        facts
     }
 
     /// The facts of one region, inserted empty (all `NotCollected`) if absent.
@@ -157,11 +201,56 @@ pub enum Source {
     Logs,
     /// [`Facts::s3_account_public_access_block`].
     S3Account,
+    /// [`Facts::organization`].
+    Organization,
+}
+
+impl Source {
+    /// Every source, in declaration order.
+    pub const ALL: [Source; 13] = [
+        Source::ApiGateway,
+        Source::ApiGatewayV2,
+        Source::Iam,
+        Source::IamPolicies,
+        Source::AccessAnalyzer,
+        Source::Pinpoint,
+        Source::Lex,
+        Source::CloudTrail,
+        Source::Config,
+        Source::CloudWatch,
+        Source::Logs,
+        Source::S3Account,
+        Source::Organization,
+    ];
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Source::ALL` lists every variant: a new one fails to compile here until it is added.
+    #[test]
+    fn all_sources_are_listed() {
+        for s in Source::ALL {
+            match s {
+                Source::ApiGateway
+                | Source::ApiGatewayV2
+                | Source::Iam
+                | Source::IamPolicies
+                | Source::AccessAnalyzer
+                | Source::Pinpoint
+                | Source::Lex
+                | Source::CloudTrail
+                | Source::Config
+                | Source::CloudWatch
+                | Source::Logs
+                | Source::S3Account
+                | Source::Organization => {}
+            }
+        }
+        let distinct: std::collections::BTreeSet<Source> = Source::ALL.into_iter().collect();
+        assert_eq!(distinct.len(), Source::ALL.len());
+    }
 
     #[test]
     fn facts_round_trip_through_json() -> Result<(), serde_json::Error> {

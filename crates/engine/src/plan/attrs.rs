@@ -33,6 +33,11 @@ impl<'a> Attrs<'a> {
         self.unk == &UNKNOWN
     }
 
+    /// True when this value is known to be null (or absent).
+    pub fn is_null(self) -> bool {
+        !self.is_unknown() && self.val.is_null()
+    }
+
     /// The attribute `name`.
     pub fn get(self, name: &str) -> Attrs<'a> {
         let unk = if self.is_unknown() {

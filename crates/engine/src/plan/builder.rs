@@ -174,6 +174,30 @@ impl<T> Slots<T> {
     }
 }
 
+/// Which parts of a bucket the plan decides; the others are the live bucket's (or, for a
+/// bucket the plan creates, what AWS gives a new bucket).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BucketDecided {
+    /// The plan creates the bucket.
+    pub created: bool,
+    /// Its policy (`aws_s3_bucket_policy`, inline `policy`).
+    pub policy: bool,
+    /// Its public access block (`aws_s3_bucket_public_access_block`).
+    pub public_access_block: bool,
+    /// Its ACL (`aws_s3_bucket_acl`, inline `acl` / `grant`).
+    pub acl: bool,
+    /// Its server access logging (`aws_s3_bucket_logging`, inline `logging`).
+    pub logging: bool,
+}
+
+/// The facts one side of a plan maps to.
+pub(crate) struct Mapped {
+    pub facts: Facts,
+    pub touched: BTreeSet<(String, Source)>,
+    /// (region, bucket key, what the plan decides) of every planned bucket.
+    pub buckets_decided: Vec<(String, String, BucketDecided)>,
+}
+
 /// Accumulates the facts of one side of a plan.
 pub(crate) struct Builder<'p> {
     pub plan: Option<&'p Plan>,
@@ -189,6 +213,8 @@ pub(crate) struct Builder<'p> {
     pub policies: Slots<crate::facts::ManagedPolicy>,
     pub pinpoint_apps: Slots<crate::facts::PinpointApp>,
     pub recorders: Slots<crate::facts::Recorder>,
+    /// S3 buckets (trail buckets) with what the plan decides about each.
+    pub buckets: Slots<(crate::facts::TrailBucket, BucketDecided)>,
     /// REST stages by (api slot, stage name), for method settings.
     pub rest_stages: HashMap<(usize, String), usize>,
     /// REST stages by address: (api slot, stage index), for WAF associations.
@@ -213,6 +239,7 @@ impl<'p> Builder<'p> {
             policies: Slots::default(),
             pinpoint_apps: Slots::default(),
             recorders: Slots::default(),
+            buckets: Slots::default(),
             rest_stages: HashMap::new(),
             stage_by_address: HashMap::new(),
             by_address: plan
@@ -295,7 +322,21 @@ impl<'p> Builder<'p> {
     }
 
     /// Moves the containers into the facts and returns them.
-    pub fn finish(mut self) -> (Facts, BTreeSet<(String, Source)>) {
+    pub fn finish(mut self) -> Mapped {
+        let mut decided = Vec::new();
+        for s in std::mem::take(&mut self.buckets.slots) {
+            let (bucket, fields) = s.item;
+            let key = if bucket.name.is_empty() {
+                s.address.clone().unwrap_or_default()
+            } else {
+                bucket.name.clone()
+            };
+            decided.push((s.region.clone(), key.clone(), fields));
+            let rf = self.regional(&s.region, Source::CloudTrail);
+            ok_or_init(&mut rf.cloudtrail)
+                .buckets
+                .insert(key, Collected::Ok(bucket));
+        }
         for s in std::mem::take(&mut self.rest_apis.slots) {
             let rf = self.regional(&s.region, Source::ApiGateway);
             ok_or_init(&mut rf.apigateway).rest_apis.push(s.item);
@@ -323,7 +364,11 @@ impl<'p> Builder<'p> {
             iam.groups.extend(groups.into_iter().map(|s| s.item));
             iam.policies.extend(policies.into_iter().map(|s| s.item));
         }
-        (self.facts, self.touched)
+        Mapped {
+            facts: self.facts,
+            touched: self.touched,
+            buckets_decided: decided,
+        }
     }
 
     /// IAM facts, marked collected (credential parts included: a plan's password policy,
@@ -361,7 +406,7 @@ fn ensure_ok(rf: &mut RegionFacts, source: Source) {
         Source::Config => ok(&mut rf.config),
         Source::CloudWatch => ok(&mut rf.cloudwatch),
         Source::Logs => ok(&mut rf.logs),
-        Source::Iam | Source::IamPolicies | Source::S3Account => {}
+        Source::Iam | Source::IamPolicies | Source::S3Account | Source::Organization => {}
     }
 }
 

@@ -98,9 +98,10 @@ fn lone_resource(
     };
     let mapper = map::mapper(ty, data)
         .or_else(|| if data { None } else { map::mapper(ty, true) })
+        .filter(|m| !m.controls.is_empty())
         .ok_or_else(|| PlanError::UnsupportedType {
             resource_type: resource_type.to_owned(),
-            supported: map::supported_types().join(", "),
+            supported: map::judged_alone_types().join(", "),
         })?;
     if !object.is_object() {
         return Err(PlanError::WrongShape {
@@ -139,7 +140,7 @@ pub fn resource_object_facts(resource_type: &str, object: &Value) -> Result<Fact
 fn object_facts(r: &PlannedResource, mapper: &map::Mapper) -> Facts {
     let mut b = Builder::new(None, Side::After, NO_ACCOUNT, NO_REGION);
     (mapper.map)(&mut b, r);
-    b.finish().0
+    b.finish().facts
 }
 
 /// The findings of the controls that can judge one resource object alone (e.g. access

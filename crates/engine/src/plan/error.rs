@@ -35,13 +35,13 @@ pub enum PlanError {
     /// `format_version` is absent.
     #[error(
         "plan JSON has no `format_version`: expected the output of `terraform show -json \
-         <planfile>`, which starts with {{\"format_version\":\"1.x\", …}}"
+         <planfile>`, which starts with {{\"format_version\":\"1.2\", …}} (0.x and 1.x are read)"
     )]
     MissingFormatVersion,
     /// `format_version` has a major version this engine does not read.
     #[error(
-        "plan JSON format_version {found:?} is not supported: this provider reads format 1.x \
-         (Terraform 1.0 and later)"
+        "plan JSON format_version {found:?} is not supported: this provider reads formats 0.x \
+         (Terraform 0.12 to 1.0) and 1.x (Terraform 1.1 and later)"
     )]
     UnsupportedFormat {
         /// The version found.

@@ -17,6 +17,7 @@ mod attrs;
 mod builder;
 mod documents;
 mod error;
+mod fast_read;
 mod map;
 mod model;
 mod overlay;
@@ -34,11 +35,14 @@ pub use documents::{
     resource_object_findings_with_unknown, trust_document_findings, DocumentError,
 };
 pub use error::PlanError;
-pub use map::supported_types;
+pub use map::{judged_alone_types, supported_types};
 pub use model::{parse_plan, plan_from_value, Action, Mode, Plan, PlannedResource};
+
+pub use model::strip_key as strip_instance_key;
 pub use overlay::overlay;
 pub use synthetic::synthetic_plan;
 
+pub use builder::BucketDecided;
 use builder::{Builder, Side};
 
 /// What a plan says about the account.
@@ -54,6 +58,10 @@ pub struct PlanFacts {
     pub touched: BTreeSet<(String, Source)>,
     /// Addresses of destroyed resources (deletes and replacements).
     pub destroyed: Vec<String>,
+    /// (region, bucket, what the plan decides) of every planned S3 bucket: [`overlay`] keeps
+    /// the live bucket's policy, public access block, ACL and logging where the plan says
+    /// nothing about them.
+    pub buckets_decided: Vec<(String, String, BucketDecided)>,
 }
 
 impl PlanFacts {
@@ -63,8 +71,14 @@ impl PlanFacts {
     }
 }
 
-fn map_side<'p>(plan: &'p Plan, side: Side, account_id: &str, region: &str) -> Builder<'p> {
-    let mut b = Builder::new(Some(plan), side, account_id, region);
+fn map_side<'p>(
+    plan: &'p Plan,
+    side: Side,
+    account: &str,
+    region: &str,
+    in_account: &dyn Fn(&PlannedResource) -> bool,
+) -> Builder<'p> {
+    let mut b = Builder::new(Some(plan), side, account, region);
     for phase in 0..=2u8 {
         for r in &plan.resources {
             let wanted = match side {
@@ -75,7 +89,7 @@ fn map_side<'p>(plan: &'p Plan, side: Side, account_id: &str, region: &str) -> B
                 Side::After => &r.after,
                 Side::Before => &r.before,
             };
-            if !wanted || !value.is_object() {
+            if !wanted || !value.is_object() || !in_account(r) {
                 continue;
             }
             if let Some(m) = map::mapper(&r.resource_type, false) {
@@ -88,23 +102,52 @@ fn map_side<'p>(plan: &'p Plan, side: Side, account_id: &str, region: &str) -> B
     b
 }
 
-/// Maps a plan's resources to facts about account `account_id`; planned resources live in
-/// `region` unless their own `region` argument or their provider configuration says
-/// otherwise.
-pub fn plan_facts(plan: &Plan, account_id: &str, region: &str) -> PlanFacts {
-    let (facts, touched) = map_side(plan, Side::After, account_id, region).finish();
-    let (removed, _) = map_side(plan, Side::Before, account_id, region).finish();
-    PlanFacts {
-        facts,
-        removed,
-        touched,
-        destroyed: plan
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed && r.action.removes_before())
-            .map(|r| r.address.clone())
-            .collect(),
+/// Maps a plan's resources to facts, one [`PlanFacts`] per account they live in (in account
+/// order). A resource's account is the one in its known ARN, else its provider
+/// configuration's (`assume_role`, `allowed_account_ids`, or a sibling's known ARN), else
+/// `default_account`; its region its own `region` argument or ARN, else its provider
+/// configuration's, else `default_region`. What the plan does not say and no default gives
+/// stays unstated: an empty account id and region, never the caller's.
+pub fn plan_facts(
+    plan: &Plan,
+    default_account: Option<&str>,
+    default_region: Option<&str>,
+) -> Vec<PlanFacts> {
+    let account_of = |r: &PlannedResource| {
+        plan.account_of(r)
+            .or_else(|| default_account.map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let mut accounts: BTreeSet<String> = plan
+        .resources
+        .iter()
+        .filter(|r| r.mode == Mode::Managed)
+        .map(account_of)
+        .collect();
+    if accounts.is_empty() {
+        accounts.insert(default_account.unwrap_or_default().to_owned());
     }
+    let region = default_region.unwrap_or_default();
+    accounts
+        .into_iter()
+        .map(|account| {
+            let mine = |r: &PlannedResource| account_of(r) == account;
+            let after = map_side(plan, Side::After, &account, region, &mine).finish();
+            let before = map_side(plan, Side::Before, &account, region, &mine).finish();
+            PlanFacts {
+                facts: after.facts,
+                removed: before.facts,
+                touched: after.touched,
+                buckets_decided: after.buckets_decided,
+                destroyed: plan
+                    .resources
+                    .iter()
+                    .filter(|r| r.mode == Mode::Managed && r.action.removes_before() && mine(r))
+                    .map(|r| r.address.clone())
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// `source = "plan"`: findings not about a planned resource cannot FAIL or stay UNKNOWN
@@ -126,11 +169,13 @@ pub fn scope_to_plan(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
-/// Runs an assessment on planned facts alone (`source = "plan"`), scoped as
-/// [`scope_to_plan`] says, with summary and gate recomputed.
-pub fn assess_plan(planned: &PlanFacts, params: &Params, request: &Request) -> Assessment {
-    let a = assessment::assess(&planned.facts, params, request);
-    let mut findings = scope_to_plan(a.findings);
+/// Runs an assessment on planned facts alone (`source = "plan"`), every account the plan
+/// works in, scoped as [`scope_to_plan`] says, with summary and gate recomputed.
+pub fn assess_plan(planned: &[PlanFacts], params: &Params, request: &Request) -> Assessment {
+    let mut findings: Vec<Finding> = planned
+        .iter()
+        .flat_map(|p| scope_to_plan(assessment::assess(&p.facts, params, request).findings))
+        .collect();
     assessment::sort(&mut findings);
     Assessment {
         summary: summarize(&findings),

@@ -62,7 +62,7 @@ pub enum Mode {
 }
 
 /// One resource instance of the plan.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlannedResource {
     /// Full instance address, e.g. `module.api["a"].aws_api_gateway_stage.this[0]`.
     pub address: String,
@@ -92,7 +92,7 @@ impl PlannedResource {
 }
 
 /// The parts of a plan the mapper reads.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// `format_version`, e.g. `1.2`.
     pub format_version: String,
@@ -105,14 +105,27 @@ pub struct Plan {
     pub data: BTreeMap<String, Value>,
     /// Configuration expressions by configuration address (`module.a.aws_x.y`).
     pub(crate) config: HashMap<String, Map<String, Value>>,
-    /// Constant `region` of each provider configuration, by provider config key.
+    /// `region` of each provider configuration (a constant, or a root variable's value), by
+    /// provider config key.
     pub(crate) provider_regions: HashMap<String, String>,
+    /// The account each provider configuration works in, by provider config key: the account
+    /// of its `assume_role` role ARN or its only `allowed_account_ids` entry, else the account
+    /// in the ARN of any of its resources the plan already knows.
+    pub(crate) provider_accounts: HashMap<String, String>,
     /// Provider config key of each resource, by configuration address.
     pub(crate) provider_keys: HashMap<String, String>,
 }
 
 /// Parses the output of `terraform show -json <planfile>`.
+///
+/// A well-formed plan is read by [`super::fast_read`], which never builds the
+/// `planned_values` and `prior_state` trees it only needs a few parts of; anything it does
+/// not accept is read again here, member by member, so every malformed plan gets the same
+/// precise [`PlanError`].
 pub fn parse_plan(text: &str) -> Result<Plan, PlanError> {
+    if let Some(plan) = super::fast_read::read(text) {
+        return Ok(plan);
+    }
     let doc: Value = serde_json::from_str(text).map_err(|e| {
         if e.is_eof() {
             PlanError::Truncated {
@@ -144,7 +157,7 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
         Some(Value::String(s)) => s.clone(),
         Some(v) => return Err(shape("format_version", "a string", v)),
     };
-    if format_version.split('.').next() != Some("1") {
+    if !matches!(format_version.split('.').next(), Some("0" | "1")) {
         return Err(PlanError::UnsupportedFormat {
             found: format_version,
         });
@@ -205,7 +218,7 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
         }
     }
 
-    let mut plan = Plan {
+    let plan = Plan {
         format_version,
         terraform_version: top
             .get("terraform_version")
@@ -215,16 +228,44 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
         data,
         config: HashMap::new(),
         provider_regions: HashMap::new(),
+        provider_accounts: HashMap::new(),
         provider_keys: HashMap::new(),
     };
-    if let Some(config) = top.get_mut("configuration") {
+    let variables = top.get("variables").cloned().unwrap_or(Value::Null);
+    Ok(with_configuration(
+        plan,
+        top.get_mut("configuration"),
+        &variables,
+    ))
+}
+
+/// Indexes the configuration (expressions, provider configurations and keys) into `plan`,
+/// then learns provider accounts from known ARNs.
+pub(super) fn with_configuration(
+    mut plan: Plan,
+    configuration: Option<&mut Value>,
+    variables: &Value,
+) -> Plan {
+    let variables = variables.clone();
+    if let Some(config) = configuration {
         if let Some(providers) = config.get("provider_config").and_then(Value::as_object) {
             for (key, p) in providers {
-                if let Some(region) = p
-                    .pointer("/expressions/region/constant_value")
-                    .and_then(Value::as_str)
+                let expr = |path: &str| p.pointer(&format!("/expressions{path}"));
+                if let Some(region) = expr("/region").and_then(|e| expression_string(e, &variables))
                 {
-                    plan.provider_regions.insert(key.clone(), region.to_owned());
+                    plan.provider_regions.insert(key.clone(), region);
+                }
+                let role = expr("/assume_role/0/role_arn")
+                    .and_then(|e| expression_string(e, &variables))
+                    .and_then(|arn| arn_account(&arn));
+                let allowed = expr("/allowed_account_ids")
+                    .and_then(|e| expression_value(e, &variables))
+                    .and_then(|v| match v.as_array().map(Vec::as_slice) {
+                        Some([one]) => one.as_str().map(str::to_owned),
+                        _ => None,
+                    });
+                if let Some(account) = role.or(allowed) {
+                    plan.provider_accounts.insert(key.clone(), account);
                 }
             }
         }
@@ -232,7 +273,54 @@ pub fn plan_from_value(mut doc: Value) -> Result<Plan, PlanError> {
             index_config(root, "", &mut plan, 0);
         }
     }
-    Ok(plan)
+    plan.learn_accounts_from_arns();
+    plan
+}
+
+/// The value of a configuration expression when the plan states it: a `constant_value`, or a
+/// reference to exactly one root-module variable whose value the plan records.
+fn expression_value(expr: &Value, variables: &Value) -> Option<Value> {
+    if let Some(v) = expr.get("constant_value") {
+        return Some(v.clone());
+    }
+    match expr
+        .get("references")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([only]) => {
+            let name = only.as_str()?.strip_prefix("var.")?;
+            variables.get(name)?.get("value").cloned()
+        }
+        _ => None,
+    }
+}
+
+fn expression_string(expr: &Value, variables: &Value) -> Option<String> {
+    expression_value(expr, variables)?
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// The 12-digit account field of an ARN.
+pub(crate) fn arn_account(arn: &str) -> Option<String> {
+    let account = arn.strip_prefix("arn:")?.split(':').nth(3)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then(|| account.to_owned())
+}
+
+/// The region field of an ARN, when it has one.
+fn arn_region(arn: &str) -> Option<&str> {
+    let region = arn.strip_prefix("arn:")?.split(':').nth(2)?;
+    (!region.is_empty()).then_some(region)
+}
+
+/// The `arn` a planned object states, after or before the change.
+fn known_arn(r: &PlannedResource) -> Option<&str> {
+    [&r.after, &r.before]
+        .into_iter()
+        .find_map(|v| v.get("arn").and_then(Value::as_str))
+        .filter(|a| a.starts_with("arn:"))
 }
 
 fn strip_position(msg: &str) -> String {
@@ -289,7 +377,7 @@ fn mode_of(obj: &Map<String, Value>, path: &str) -> Result<Mode, PlanError> {
     }
 }
 
-const MAX_MODULE_DEPTH: usize = 64;
+pub(super) const MAX_MODULE_DEPTH: usize = 64;
 
 /// A resource of a `planned_values`/`prior_state` module, borrowed.
 struct PlannedRef<'v> {
@@ -378,7 +466,7 @@ fn walk_module_at<'v>(
     Ok(())
 }
 
-fn resource_change(mut rc: Value, i: usize) -> Result<PlannedResource, PlanError> {
+pub(super) fn resource_change(mut rc: Value, i: usize) -> Result<PlannedResource, PlanError> {
     let path = format!("resource_changes[{i}]");
     if !rc.is_object() {
         return Err(shape(&path, "an object", &rc));
@@ -505,7 +593,7 @@ pub(crate) fn config_path(address: &str) -> String {
 }
 
 /// The address without a trailing `[key]`.
-pub(crate) fn strip_key(address: &str) -> &str {
+pub fn strip_key(address: &str) -> &str {
     if address.ends_with(']') {
         if let Some(i) = address.rfind('[') {
             // Only strip when the bracket belongs to the last segment.
@@ -553,22 +641,60 @@ impl Plan {
         out
     }
 
-    /// The region a planned resource lives in: its own `region` argument (provider v6), its
-    /// provider configuration's constant `region`, else `default`.
+    /// The provider configuration key of a planned resource (`aws`, `aws.west`).
+    fn provider_key(&self, r: &PlannedResource) -> Option<&str> {
+        let key = self
+            .provider_keys
+            .get(&config_path(r.address_without_key()))
+            .map(String::as_str)?;
+        Some(key.rsplit(':').next().unwrap_or(key))
+    }
+
+    /// Records, for each provider configuration whose account the configuration does not
+    /// state, the account in the ARN of one of its resources (all resources of one provider
+    /// configuration live in one account).
+    fn learn_accounts_from_arns(&mut self) {
+        let mut learned: HashMap<String, String> = HashMap::new();
+        for r in &self.resources {
+            let Some(key) = self.provider_key(r) else {
+                continue;
+            };
+            if self.provider_accounts.contains_key(key) || learned.contains_key(key) {
+                continue;
+            }
+            if let Some(account) = known_arn(r).and_then(arn_account) {
+                learned.insert(key.to_owned(), account);
+            }
+        }
+        self.provider_accounts.extend(learned);
+    }
+
+    /// The region a planned resource lives in: its own `region` argument (provider v6), the
+    /// region of its known ARN, its provider configuration's `region`, else `default` (empty:
+    /// the plan does not say).
     pub(crate) fn region_of(&self, r: &PlannedResource, default: &str) -> String {
         if let Some(region) = r.after.get("region").and_then(Value::as_str) {
             if !region.is_empty() {
                 return region.to_owned();
             }
         }
-        let key = self
-            .provider_keys
-            .get(&config_path(r.address_without_key()))
-            .map(String::as_str);
-        let key = key.map(|k| k.rsplit(':').next().unwrap_or(k));
-        key.and_then(|k| self.provider_regions.get(k))
+        if let Some(region) = known_arn(r).and_then(arn_region) {
+            return region.to_owned();
+        }
+        self.provider_key(r)
+            .and_then(|k| self.provider_regions.get(k))
             .cloned()
             .unwrap_or_else(|| default.to_owned())
+    }
+
+    /// The account a planned resource lives in: the account in its known ARN, else its
+    /// provider configuration's account; `None` when the plan does not say.
+    pub fn account_of(&self, r: &PlannedResource) -> Option<String> {
+        known_arn(r).and_then(arn_account).or_else(|| {
+            self.provider_key(r)
+                .and_then(|k| self.provider_accounts.get(k))
+                .cloned()
+        })
     }
 }
 

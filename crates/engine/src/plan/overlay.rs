@@ -6,11 +6,11 @@
 use crate::facts::{
     Alarm, AttachedPolicy, Collected, ConfigRule, DeliveryChannel, DomainName, Facts, Group,
     IamFacts, InlinePolicy, Integration, Known, LexBot, ManagedPolicy, MetricFilter, PinpointApp,
-    Recorder, RegionFacts, RestApi, RestMethod, RestStage, Role, Route, Trail, User, V2Api,
-    V2Stage,
+    Recorder, RegionFacts, RestApi, RestMethod, RestStage, Role, Route, Trail, TrailBucket, User,
+    V2Api, V2Stage,
 };
 
-use super::PlanFacts;
+use super::{BucketDecided, PlanFacts};
 
 /// The live facts with the plan applied: removals first, then planned resources.
 ///
@@ -31,9 +31,16 @@ pub fn overlay(live: &Facts, plan: &PlanFacts) -> Facts {
     if let (Collected::Ok(l), Collected::Ok(p)) = (&mut out.iam, &plan.facts.iam) {
         merge_iam(l, p);
     }
+    // The account's Block Public Access is wholly the plan's when the plan manages it.
+    if plan.removed.s3_account_public_access_block.is_ok() {
+        out.s3_account_public_access_block = Collected::Ok(None);
+    }
+    if plan.facts.s3_account_public_access_block.is_ok() {
+        out.s3_account_public_access_block = plan.facts.s3_account_public_access_block.clone();
+    }
     for (region, planned) in &plan.facts.regions {
         match out.regions.get_mut(region) {
-            Some(l) => merge_region(l, planned),
+            Some(l) => merge_region(l, planned, region, &plan.buckets_decided),
             None => {
                 out.regions.insert(region.clone(), planned.clone());
             }
@@ -458,13 +465,52 @@ fn each_region_list(l: &mut RegionFacts, p: &RegionFacts, op: &impl ListOp) {
     });
 }
 
-fn merge_region(l: &mut RegionFacts, p: &RegionFacts) {
+fn merge_region(
+    l: &mut RegionFacts,
+    p: &RegionFacts,
+    region: &str,
+    decided: &[(String, String, BucketDecided)],
+) {
     each_region_list(l, p, &Merge);
-    // Planned trail buckets (policy, public access block, logging) join the live ones.
+    // Planned buckets join the live ones; of a bucket that exists, the plan replaces only
+    // what it decides (policy, public access block, ACL, logging).
     both(&mut l.cloudtrail, &p.cloudtrail, |l, p| {
-        l.buckets
-            .extend(p.buckets.iter().map(|(k, v)| (k.clone(), v.clone())))
+        for (name, planned) in &p.buckets {
+            let fields = decided
+                .iter()
+                .find(|(r, n, _)| r == region && n == name)
+                .map(|(_, _, d)| *d)
+                .unwrap_or_default();
+            let merged = match (l.buckets.get(name), planned) {
+                (Some(Collected::Ok(live)), Collected::Ok(plan)) if !fields.created => {
+                    Collected::Ok(merge_bucket(live, plan, fields))
+                }
+                _ => planned.clone(),
+            };
+            l.buckets.insert(name.clone(), merged);
+        }
     });
+}
+
+/// A live bucket with what the plan decides about it.
+fn merge_bucket(live: &TrailBucket, plan: &TrailBucket, fields: BucketDecided) -> TrailBucket {
+    let mut out = live.clone();
+    if fields.policy {
+        out.policy = plan.policy.clone();
+    }
+    if fields.public_access_block {
+        out.public_access_block = plan.public_access_block.clone();
+    }
+    if fields.acl {
+        out.public_acl_grantees = plan.public_acl_grantees.clone();
+    }
+    if fields.logging {
+        out.logging_target_bucket = plan.logging_target_bucket.clone();
+    }
+    if plan.address.is_some() {
+        out.address = plan.address.clone();
+    }
+    out
 }
 
 fn remove_region(l: &mut RegionFacts, r: &RegionFacts) {

@@ -1,6 +1,6 @@
 //! The IAM policy-document model: parsing (plain or URL-encoded JSON) and the questions rules ask.
 //!
-//! Every policy control reads documents through this one model (Ruling 9). The questions
+//! Every policy control reads documents through this one model. The questions
 //! only ever look at `Allow` statements: a `Deny` never makes a policy fail, and no attempt is
 //! made to subtract denies from allows.
 

@@ -100,7 +100,7 @@ impl Statement {
 
     /// Whether the statement's actions are treated as covering every action: an `Action`
     /// pattern that matches anything (`*`, `**`, `*:*`), or any `NotAction` at all
-    /// (Ruling 9: a `NotAction` is counted as all actions, whatever it excludes).
+    /// (a `NotAction` is counted as all actions, whatever it excludes).
     pub fn covers_all_actions(&self) -> bool {
         match &self.actions {
             ActionSpec::Action(patterns) => patterns.iter().any(|p| is_universal_action_pattern(p)),
@@ -110,7 +110,7 @@ impl Statement {
     }
 
     /// Whether the statement applies to all resources: `Resource` lists exactly `"*"`, or the
-    /// statement uses `NotResource` (any `NotResource` counts as all resources, Ruling 9).
+    /// statement uses `NotResource` (any `NotResource` counts as all resources).
     ///
     /// Resource ARNs that merely contain wildcards (`arn:aws:s3:::*`) do not count. An absent
     /// resource element does **not** count: it occurs in trust and resource-based policies,

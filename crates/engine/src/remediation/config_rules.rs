@@ -48,7 +48,7 @@ pub fn bucket_name(prefix: &str, account: &str, region: &str) -> String {
         .to_string()
 }
 
-/// Service keys whose managed rules the resource can deploy, in CONTROLS.md order.
+/// Service keys whose managed rules the resource can deploy, in catalogue order.
 pub const SERVICES: &[&str] = &["apigateway", "iam", "cloudtrail", "cloudwatch"];
 
 /// One managed rule of the table.
@@ -78,7 +78,7 @@ const fn rule(
     }
 }
 
-/// Every managed rule, in CONTROLS.md order.
+/// Every managed rule, in catalogue order.
 pub const RULES: &[ManagedRule] = &[
     rule(
         "apigateway",
@@ -218,7 +218,7 @@ pub const RULES: &[ManagedRule] = &[
         &["cloudtrail_cloudwatch_logs"],
     ),
     rule("cloudtrail", "CLOUDTRAIL_S3_DATAEVENTS_ENABLED", &[], &[]),
-    // CONTROLS.md lists alarmActionRequired=true; AWS requires the other two flags as well
+    // The catalogue asks for alarmActionRequired=true; AWS requires the other two flags as well
     // (AWS's own defaults shown), so all three are sent.
     rule(
         "cloudwatch",

@@ -130,7 +130,7 @@ fn trust_rules() -> [(&'static str, &'static dyn Rule); 3] {
 #[test]
 fn trust_documents_through_the_rules() {
     // Columns: public principal, cross-account condition, service confused deputy.
-    // Roles with nothing a rule judges get its region-wide NOT_APPLICABLE (Ruling 1).
+    // Roles with nothing a rule judges get its region-wide NOT_APPLICABLE.
     let table: &[(&str, &str, bool, [Status; 3])] = &[
         (
             "{\"AWS\":\"*\"} without a condition",

@@ -10,11 +10,11 @@ use crate::severity::Severity;
 /// A control's metadata. One `static` per rule; the catalogue is the only list of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
-    /// Control id, exactly as in CONTROLS.md.
+    /// Control id: a public, stable interface (users write it in exemptions).
     pub id: &'static str,
     /// Short statement of what must hold.
     pub title: &'static str,
-    /// Service the control belongs to (Ruling 17).
+    /// Service the control belongs to (its key selects it).
     pub service: Service,
     /// Severity.
     pub severity: Severity,
@@ -27,6 +27,10 @@ pub struct Meta {
     pub remediated_by: Option<Bundle>,
     /// The fact units the rule reads (collectors gather only what selected rules need).
     pub sources: &'static [Source],
+    /// The control's reference text in Markdown, from `reference/<id>.md`: what must hold,
+    /// its semantics, when each status is given, and examples. The docs generator turns it
+    /// into `docs/controls/<id>.md`.
+    pub doc: &'static str,
 }
 
 impl Meta {
@@ -59,6 +63,7 @@ pub trait Rule: Sync + Send {
     /// The control's metadata.
     fn meta(&self) -> &Meta;
 
-    /// Judges the facts; one finding per resource looked at (Ruling 1 for the rest).
+    /// Judges the facts; one finding per resource looked at, NOT_APPLICABLE where there is
+    /// nothing to judge.
     fn evaluate(&self, facts: &Facts, params: &Params) -> Vec<Finding>;
 }

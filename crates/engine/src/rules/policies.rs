@@ -1,5 +1,5 @@
 //! Visiting the IAM policies a policy control judges (customer-managed and inline), reading
-//! them through the one policy model (Ruling 9), and the `*_iam_least_privilege` body.
+//! them through the one policy model, and the `*_iam_least_privilege` body.
 
 use crate::facts::{IamFacts, InlinePolicy, Known};
 use crate::finding::Status;
@@ -12,7 +12,7 @@ pub(crate) struct PolicyRef<'a> {
     pub res: Res,
     /// Human name: `customer-managed policy 'x'` / `inline policy 'p' of role 'r'`.
     pub name: String,
-    /// The document (default version for managed policies, Ruling 9).
+    /// The document (the default version, for managed policies).
     pub document: &'a Known<String>,
     /// True for a customer-managed policy, false for an inline one.
     pub managed: bool,
@@ -33,7 +33,7 @@ pub(crate) fn inline_policy_id(
 }
 
 /// Customer-managed policies (attached or not) and inline policies of users, groups, roles.
-/// AWS-managed policies are not visited (Ruling 9: NOT_APPLICABLE).
+/// AWS-managed policies are not visited (NOT_APPLICABLE).
 pub(crate) fn customer_policies(iam: &IamFacts) -> Vec<PolicyRef<'_>> {
     let mut refs = Vec::new();
     for p in iam.policies.iter().filter(|p| !p.aws_managed) {
@@ -137,7 +137,7 @@ pub(crate) fn public_statements(text: &str) -> Result<Vec<String>, PolicyError> 
 }
 
 /// Gates IAM, then runs `f` on every customer-managed and inline policy whose document could
-/// be read; NOT_APPLICABLE when there is none (Ruling 1).
+/// be read; NOT_APPLICABLE when there is none.
 pub(crate) fn each_customer_policy<'a>(
     out: &mut Out<'a>,
     mut f: impl FnMut(&mut Out<'a>, &PolicyRef<'a>, &PolicyDocument),
@@ -158,7 +158,7 @@ pub(crate) fn each_customer_policy<'a>(
     );
 }
 
-/// Shared body of the `*_iam_least_privilege` controls (Ruling 9): one finding per
+/// Shared body of the `*_iam_least_privilege` controls: one finding per
 /// customer-managed or inline policy, FAIL when a statement that is not admin-equivalent
 /// allows `<service>:*` for one of `services` on resource `*`.
 pub(crate) fn service_wildcards(out: &mut Out<'_>, services: &[&str]) {
@@ -170,7 +170,7 @@ pub(crate) fn service_wildcards(out: &mut Out<'_>, services: &[&str]) {
             .filter(|(s, _)| doc.allows_service_wildcard_on_all_resources(s))
             .map(|(_, w)| w.as_str())
             .collect();
-        // Admin-equivalent statements are iam_policy_no_admin's (Ruling 9); say so rather than
+        // Admin-equivalent statements are iam_policy_no_admin's; say so rather than
         // claim a policy that allows everything allows none of these.
         let admin = if doc.statements.iter().any(|s| s.is_admin_equivalent()) {
             " outside its admin-equivalent statements (iam_policy_no_admin judges those)"

@@ -2,6 +2,7 @@
 
 use crate::facts::{Collected, Facts, IamFacts, Known, RegionFacts};
 use crate::finding::{Finding, Status};
+use crate::remediation::Bundle;
 use crate::rules::meta::Meta;
 
 /// Region name of account-level and IAM findings.
@@ -19,10 +20,20 @@ pub(crate) struct Res {
 }
 
 impl Res {
-    /// A resource identified by `arn`, falling back to its address, then to `name`.
+    /// A resource identified by `arn`, falling back to its address, then to `name`. A part of
+    /// one of this provider's bundles (an alarm of `secbaseline_alarms.this`) whose ARN is not
+    /// known yet is `<address>["<name>"]`, so the parts of one bundle stay apart.
     pub fn new(arn: Option<String>, region: &str, address: Option<&String>, name: &str) -> Res {
         let id = arn
-            .or_else(|| address.cloned())
+            .or_else(|| {
+                address.map(|a| {
+                    if is_bundle_address(a) {
+                        format!("{a}[{name:?}]")
+                    } else {
+                        a.clone()
+                    }
+                })
+            })
             .unwrap_or_else(|| name.to_owned());
         Res {
             id,
@@ -30,6 +41,15 @@ impl Res {
             address: address.cloned(),
         }
     }
+}
+
+/// True when a Terraform address is an instance of one of this provider's bundle resources
+/// (`module.m.secbaseline_alarms.this["x"]`).
+fn is_bundle_address(address: &str) -> bool {
+    let without_key = crate::plan::strip_instance_key(address);
+    let mut parts = without_key.rsplitn(3, '.');
+    let (_name, ty) = (parts.next(), parts.next());
+    ty.and_then(Bundle::from_resource_type).is_some()
 }
 
 /// Collects the findings of one rule evaluation.
@@ -48,12 +68,40 @@ impl<'a> Out<'a> {
         }
     }
 
+    /// The findings, one per resource: a rule that reads several sources (REST and
+    /// WebSocket stages) may have judged the account in a region twice, and those verdicts
+    /// become one — the graver status (ERROR, FAIL, UNKNOWN, PASS, NOT_APPLICABLE) with both
+    /// messages.
     pub fn finish(self) -> Vec<Finding> {
-        self.findings
+        let mut out: Vec<Finding> = Vec::with_capacity(self.findings.len());
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for f in self.findings {
+            match index.get(&f.resource_id) {
+                Some(&i) => {
+                    let kept = &mut out[i];
+                    if gravity(f.status) > gravity(kept.status) {
+                        kept.status = f.status;
+                    }
+                    if !kept.message.contains(&f.message) {
+                        kept.message = format!("{} {}", kept.message, f.message);
+                    }
+                    if kept.address.is_none() {
+                        kept.address = f.address;
+                    }
+                }
+                None => {
+                    index.insert(f.resource_id.clone(), out.len());
+                    out.push(f);
+                }
+            }
+        }
+        out
     }
 
     pub fn emit(&mut self, status: Status, res: &Res, message: impl Into<String>) {
-        let account = account_of(&res.id).or_else(|| self.facts.account());
+        // The account these facts are about owns what they show; an ARN's account speaks only
+        // where the facts do not say (a plan that does not state its account).
+        let account = self.facts.account().or_else(|| account_of(&res.id));
         self.findings.push(self.meta.finding(
             status,
             res.id.clone(),
@@ -134,9 +182,10 @@ impl<'a> Out<'a> {
     }
 
     /// The collected facts, or an ERROR / NOT_APPLICABLE / UNKNOWN finding for the region
-    /// explaining why they are missing (Ruling 13).
+    /// explaining why they are missing.
     pub fn gate<'c, T>(&mut self, region: &str, label: &str, c: &'c Collected<T>) -> Option<&'c T> {
         let res = self.account(region);
+        let region = place(region);
         match c {
             Collected::Ok(v) => return Some(v),
             Collected::Failed { code, message } => self.emit(
@@ -158,7 +207,7 @@ impl<'a> Out<'a> {
         None
     }
 
-    /// Runs `f`; when it emitted nothing, emits one NOT_APPLICABLE for the region (Ruling 1).
+    /// Runs `f`; when it emitted nothing, emits one NOT_APPLICABLE for the region.
     pub fn scoped(&mut self, region: &str, nothing: &str, f: impl FnOnce(&mut Self)) {
         let before = self.findings.len();
         f(self);
@@ -167,12 +216,12 @@ impl<'a> Out<'a> {
             self.emit(
                 Status::NotApplicable,
                 &res,
-                format!("{nothing} in {region}."),
+                format!("{nothing} in {}.", place(region)),
             );
         }
     }
 
-    /// For each region: gate one source, then run `f` on its facts, scoped (Ruling 1).
+    /// For each region: gate one source, then run `f` on its facts, scoped.
     pub fn each_region<T: 'a>(
         &mut self,
         pick: fn(&RegionFacts) -> &Collected<T>,
@@ -224,6 +273,27 @@ pub(crate) fn known<'k, T>(
             out.unknown(res, what);
             None
         }
+    }
+}
+
+/// How much a status says about a resource, for merging two verdicts on it.
+fn gravity(status: Status) -> u8 {
+    match status {
+        Status::NotApplicable => 0,
+        Status::Pass => 1,
+        Status::Exempted => 2,
+        Status::Unknown => 3,
+        Status::Fail => 4,
+        Status::Error => 5,
+    }
+}
+
+/// A region for messages: its name, or what a plan that does not state it means.
+pub(crate) fn place(region: &str) -> &str {
+    if region.is_empty() {
+        "the region the plan does not state"
+    } else {
+        region
     }
 }
 

@@ -7,6 +7,7 @@ mod apps;
 mod bundles;
 pub(crate) mod iam;
 mod logging;
+mod s3;
 
 use super::builder::Builder;
 use super::model::PlannedResource;
@@ -33,6 +34,7 @@ pub(crate) fn mappers() -> impl Iterator<Item = &'static Mapper> {
         .chain(iam::MAPPERS)
         .chain(logging::MAPPERS)
         .chain(apps::MAPPERS)
+        .chain(s3::MAPPERS)
         .chain(bundles::MAPPERS)
 }
 
@@ -44,6 +46,22 @@ pub(crate) fn mapper(resource_type: &str, data: bool) -> Option<&'static Mapper>
 /// The names of every mapped type (`data.` prefix for data sources), sorted.
 pub fn supported_types() -> Vec<String> {
     let mut v: Vec<String> = mappers()
+        .map(|m| {
+            if m.data {
+                format!("data.{}", m.resource_type)
+            } else {
+                m.resource_type.to_owned()
+            }
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The types `resource_findings` judges one object of: those some control decides alone.
+pub fn judged_alone_types() -> Vec<String> {
+    let mut v: Vec<String> = mappers()
+        .filter(|m| !m.controls.is_empty())
         .map(|m| {
             if m.data {
                 format!("data.{}", m.resource_type)

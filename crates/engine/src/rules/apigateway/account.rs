@@ -25,6 +25,7 @@ impl Cloudtrail {
             management events — secbaseline_cloudtrail does this.",
         remediated_by: Some(Bundle::CloudTrail),
         sources: &[Source::CloudTrail],
+        doc: include_str!("../reference/apigateway_cloudtrail.md"),
     };
 }
 
@@ -64,6 +65,7 @@ impl ConfigRecording {
             AWS::ApiGatewayV2::Stage (or all supported types) — secbaseline_config_rules does this.",
         remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
+        doc: include_str!("../reference/apigateway_config_recording.md"),
     };
 }
 
@@ -106,6 +108,7 @@ impl ConfigRules {
             API_GWV2_AUTHORIZATION_TYPE_CONFIGURED — secbaseline_config_rules does this.",
         remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
+        doc: include_str!("../reference/apigateway_config_rules.md"),
     };
 }
 
@@ -181,6 +184,7 @@ impl IamLeastPrivilege {
             arn:aws:execute-api:<region>:<account>:<id>/<stage>/<method>/<path>).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/apigateway_iam_least_privilege.md"),
     };
 }
 

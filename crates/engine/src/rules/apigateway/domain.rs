@@ -1,4 +1,4 @@
-//! `apigateway_domain_tls`: custom domain names (v1 and v2) use TLS 1.2 or newer (Ruling 7).
+//! `apigateway_domain_tls`: custom domain names (v1 and v2) use TLS 1.2 or newer.
 
 use crate::facts::{DomainName, Facts, Source};
 use crate::finding::Finding;
@@ -23,10 +23,11 @@ impl DomainTls {
             SecurityPolicy_TLS13_* policy).",
         remediated_by: None,
         sources: &[Source::ApiGateway, Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_domain_tls.md"),
     };
 }
 
-/// Ruling 7: `TLS_1_2`, or any policy whose name contains `TLS12` or `TLS13`.
+/// TLS 1.2 or newer: `TLS_1_2`, or any policy whose name contains `TLS12` or `TLS13`.
 pub(crate) fn modern_policy(policy: &str) -> bool {
     let upper = policy.to_ascii_uppercase();
     upper == "TLS_1_2" || upper.contains("TLS12") || upper.contains("TLS13")
@@ -121,7 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn policies_per_ruling_7() {
+    fn tls12_and_tls13_policies_are_modern() {
         assert!(modern_policy("TLS_1_2"));
         assert!(modern_policy("SecurityPolicy_TLS13_1_2_2021_06"));
         assert!(modern_policy("SecurityPolicy_TLS12_PFS_2025_EDGE"));

@@ -1,26 +1,33 @@
-//! API Gateway controls (CONTROLS.md "API Gateway") and the visitors they share.
+//! API Gateway controls and the visitors they share.
 
 mod account;
 mod domain;
+mod rest_access_logging;
 mod rest_api;
-mod rest_stage;
+mod rest_cache_encrypted;
+mod rest_client_certificate;
+mod rest_execution_logging;
+mod rest_waf;
+mod rest_xray_tracing;
 mod stage_alarms;
 mod stage_variables;
 mod v2;
 
 pub use account::{Cloudtrail, ConfigRecording, ConfigRules, IamLeastPrivilege, MANAGED_RULES};
 pub use domain::DomainTls;
+pub use rest_access_logging::RestAccessLogging;
 pub use rest_api::{RestMethodAuthorization, RestResourcePolicyPublic};
-pub use rest_stage::{
-    RestAccessLogging, RestCacheEncrypted, RestClientCertificate, RestExecutionLogging, RestWaf,
-    RestXrayTracing,
-};
+pub use rest_cache_encrypted::RestCacheEncrypted;
+pub use rest_client_certificate::RestClientCertificate;
+pub use rest_execution_logging::RestExecutionLogging;
+pub use rest_waf::RestWaf;
+pub use rest_xray_tracing::RestXrayTracing;
 pub use stage_alarms::StageAlarms;
 pub use stage_variables::StageVariablesNoSecrets;
 pub use v2::{V2AccessLogging, V2PrivateIntegrationTls, V2RouteAuthorization};
 
-use crate::facts::{Protocol, RestApi, RestStage, V2Api, V2Stage};
-use crate::rules::support::{Out, Res};
+use crate::facts::{Known, Protocol, RestApi, RestStage, V2Api, V2Stage};
+use crate::rules::support::{is_set, known, Out, Res};
 
 pub(crate) const REST_LABEL: &str = "API Gateway REST APIs";
 pub(crate) const V2_LABEL: &str = "API Gateway HTTP/WebSocket APIs";
@@ -99,6 +106,27 @@ pub(crate) fn each_v2_stage<'a>(
             }
         },
     );
+}
+
+/// Shared body of the stage controls that ask for a non-blank setting (access log destination,
+/// client certificate, web ACL): PASS or FAIL on `value`, UNKNOWN while a plan leaves it open.
+pub(crate) fn stage_setting_is_set(
+    out: &mut Out<'_>,
+    res: &Res,
+    name: &str,
+    what: &str,
+    value: &Known<Option<String>>,
+    pass: &str,
+    fail: &str,
+) {
+    if let Some(v) = known(out, res, &format!("{what} of {name}"), value) {
+        out.verdict(
+            is_set(v),
+            res,
+            format!("{name} {pass}."),
+            format!("{name} {fail}."),
+        );
+    }
 }
 
 /// Readable method from a `methodSettings` key: `~1pets/GET` → `GET /pets`.

@@ -24,6 +24,7 @@ impl RestMethodAuthorization {
             COGNITO_USER_POOLS authorization) or require an API key (api_key_required = true).",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_method_authorization.md"),
     };
 }
 
@@ -54,7 +55,7 @@ impl Rule for RestMethodAuthorization {
             "No REST API methods to judge",
             |out, region, rest| {
                 for api in &rest.rest_apis {
-                    // OPTIONS (CORS pre-flight) is out of scope (Ruling 1).
+                    // OPTIONS (CORS pre-flight) is out of scope.
                     for m in api
                         .methods
                         .iter()
@@ -100,6 +101,7 @@ impl RestResourcePolicyPublic {
             Principal \"*\".",
         remediated_by: None,
         sources: &[Source::ApiGateway],
+        doc: include_str!("../reference/apigateway_rest_resource_policy_public.md"),
     };
 }
 
@@ -121,7 +123,7 @@ impl Rule for RestResourcePolicyPublic {
                     let Some(policy) = known(out, &res, &format!("The resource policy of {name}"), &api.policy) else {
                         continue;
                     };
-                    // No policy: out of scope (Ruling 1).
+                    // No policy: out of scope.
                     let Some(doc) = policy.as_deref().filter(|d| !d.trim().is_empty()) else {
                         continue;
                     };

@@ -1,4 +1,4 @@
-//! `apigateway_stage_alarms`: every stage has a 5XX-style alarm with an action (Ruling 6).
+//! `apigateway_stage_alarms`: every stage has a 5XX-style alarm with an action.
 
 use crate::facts::{Alarm, Facts, Known, Protocol, Source};
 use crate::finding::Finding;
@@ -27,6 +27,7 @@ impl StageAlarms {
             (WebSocket, ApiId + Stage) with an SNS alarm action — secbaseline_alarms does this.",
         remediated_by: Some(Bundle::Alarms),
         sources: &[Source::ApiGateway, Source::ApiGatewayV2, Source::CloudWatch],
+        doc: include_str!("../reference/apigateway_stage_alarms.md"),
     };
 }
 

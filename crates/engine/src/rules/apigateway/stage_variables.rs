@@ -1,4 +1,4 @@
-//! `apigateway_stage_variables_no_secrets`: stage variables hold no secrets (Ruling 8).
+//! `apigateway_stage_variables_no_secrets`: stage variables hold no secrets.
 
 use std::collections::BTreeMap;
 
@@ -28,6 +28,7 @@ impl StageVariablesNoSecrets {
             stored in a stage variable.",
         remediated_by: None,
         sources: &[Source::ApiGateway, Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_stage_variables_no_secrets.md"),
     };
 }
 
@@ -81,7 +82,7 @@ fn judge(out: &mut Out<'_>, res: &Res, name: &str, vars: &Known<BTreeMap<String,
         Known::Unknown => return out.unknown(res, &format!("The stage variables of {name}")),
         Known::Known(v) => v,
     };
-    // Stages without variables are out of scope (Ruling 1).
+    // Stages without variables are out of scope.
     if vars.is_empty() {
         return;
     }
@@ -149,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn detection_per_ruling_8() {
+    fn keys_private_keys_and_secret_names_are_detected() {
         assert!(secret_reason("x", "key=AKIAIOSFODNN7EXAMPLE").is_some());
         assert!(secret_reason("x", "ASIAABCDEFGHIJKLMNOP").is_some());
         assert!(secret_reason("x", "AKIAshort").is_none());

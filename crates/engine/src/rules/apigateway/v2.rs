@@ -23,6 +23,7 @@ impl V2AccessLogging {
             access_log_settings with a CloudWatch Logs log group ARN as destination_arn).",
         remediated_by: None,
         sources: &[Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_v2_access_logging.md"),
     };
 }
 
@@ -53,7 +54,7 @@ impl Rule for V2AccessLogging {
     }
 }
 
-/// `apigateway_v2_route_authorization` (Ruling 5).
+/// `apigateway_v2_route_authorization`.
 pub struct V2RouteAuthorization;
 
 impl V2RouteAuthorization {
@@ -67,6 +68,7 @@ impl V2RouteAuthorization {
             including $default, and on the $connect route of WebSocket APIs.",
         remediated_by: None,
         sources: &[Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_v2_route_authorization.md"),
     };
 }
 
@@ -83,7 +85,7 @@ impl Rule for V2RouteAuthorization {
             "No HTTP routes or WebSocket $connect routes",
             |out, region, v2| {
                 for api in &v2.apis {
-                    // WebSocket: authorization exists only on $connect (Ruling 5).
+                    // WebSocket: authorization exists only on $connect.
                     let in_scope = |key: &str| api.protocol == Protocol::Http || key == "$connect";
                     for route in api.routes.iter().filter(|r| in_scope(&r.route_key)) {
                         let res = Res::new(
@@ -134,6 +136,7 @@ impl V2PrivateIntegrationTls {
             connection_type VPC_LINK, and use an HTTPS listener on the backend.",
         remediated_by: None,
         sources: &[Source::ApiGatewayV2],
+        doc: include_str!("../reference/apigateway_v2_private_integration_tls.md"),
     };
 }
 
@@ -167,7 +170,7 @@ impl Rule for V2PrivateIntegrationTls {
                         ) else {
                             continue;
                         };
-                        // Internet integrations are out of scope (Ruling 1).
+                        // Internet integrations are out of scope.
                         if !conn.eq_ignore_ascii_case("VPC_LINK") {
                             continue;
                         }

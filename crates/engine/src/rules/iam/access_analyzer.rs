@@ -22,6 +22,7 @@ impl AccessAnalyzer {
             from the delegated administrator) in every region (aws_accessanalyzer_analyzer).",
         remediated_by: None,
         sources: &[Source::AccessAnalyzer],
+        doc: include_str!("../reference/iam_access_analyzer.md"),
     };
 }
 

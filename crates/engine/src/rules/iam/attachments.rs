@@ -115,6 +115,7 @@ impl SupportRole {
             the AWS-managed policy arn:aws:iam::aws:policy/AWSSupportAccess to it.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_support_role.md"),
     };
 }
 
@@ -167,6 +168,7 @@ impl NoCloudshellFullAccess {
             cloudshell:GetFileDownloadUrls).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_no_cloudshell_full_access.md"),
     };
 }
 

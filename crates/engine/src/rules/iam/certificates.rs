@@ -23,6 +23,7 @@ impl ExpiredServerCertificates {
             Certificate Manager.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_expired_server_certificates.md"),
     };
 }
 

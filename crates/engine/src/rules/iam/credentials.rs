@@ -1,4 +1,4 @@
-//! Credential age (Ruling 12): access key rotation and unused passwords and keys.
+//! Credential age: access key rotation and unused passwords and keys.
 
 use crate::facts::{Facts, Known, Source};
 use crate::finding::Finding;
@@ -24,6 +24,7 @@ impl AccessKeyRotation {
             access_key_max_age_days), or replace the key with a role.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_access_key_rotation.md"),
     };
 }
 
@@ -54,7 +55,7 @@ impl Rule for AccessKeyRotation {
                         None => undecided.push(format!("the creation date of {}", key_label(k))),
                     }
                 }
-                // Users without an active key are out of scope (Ruling 1).
+                // Users without an active key are out of scope.
                 if judged == 0 {
                     return;
                 }
@@ -94,6 +95,7 @@ impl UnusedCredentials {
             45); delete users that no longer need access.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_unused_credentials.md"),
     };
 }
 
@@ -128,7 +130,7 @@ impl Rule for UnusedCredentials {
                 }
                 let judged: Vec<String> = creds.iter().map(|(what, _, _)| what.clone()).collect();
                 let mut unused = Vec::new();
-                // Ruling 12: a credential never used counts from its creation.
+                // A credential never used counts from its creation.
                 for (what, last_used, created) in creds {
                     match (last_used, created) {
                         (Some(used), _) => {
@@ -164,7 +166,7 @@ impl Rule for UnusedCredentials {
                         ),
                     );
                 }
-                // Neither password nor active key: out of scope (Ruling 1).
+                // Neither password nor active key: out of scope.
             },
         );
         out.finish()

@@ -1,4 +1,4 @@
-//! IAM controls (CONTROLS.md "IAM") and the visitors they share.
+//! IAM controls and the visitors they share.
 
 mod access_analyzer;
 mod attachments;
@@ -33,7 +33,7 @@ pub(crate) fn user_res(u: &User) -> Res {
     )
 }
 
-/// Gates IAM, then visits every user; NOT_APPLICABLE when `f` judged none (Ruling 1). For
+/// Gates IAM, then visits every user; NOT_APPLICABLE when `f` judged none. For
 /// rules that read users' policies only.
 pub(crate) fn each_user<'a>(
     out: &mut Out<'a>,

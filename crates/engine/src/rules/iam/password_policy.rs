@@ -34,6 +34,7 @@ impl PasswordPolicy {
             password reuse prevention 24 and maximum age 90 days or less.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_password_policy.md"),
     };
 }
 
@@ -122,9 +123,17 @@ impl Rule for PasswordPolicy {
             |n| format!("has maximum password age {n} days (> {max_age})"),
         );
         if !r.problems.is_empty() {
+            let pending = if r.undecided.is_empty() {
+                String::new()
+            } else {
+                format!("; {} will be decided at apply", r.undecided.join(", "))
+            };
             out.fail(
                 &res,
-                format!("The account password policy {}.", r.problems.join(", ")),
+                format!(
+                    "The account password policy {}{pending}.",
+                    r.problems.join(", ")
+                ),
             );
         } else if !r.undecided.is_empty() {
             out.unknown(

@@ -1,4 +1,4 @@
-//! Policy-document controls (Ruling 9): no admin statements, no service wildcards.
+//! Policy-document controls: no admin statements, no service wildcards.
 
 use crate::facts::{Facts, Source};
 use crate::finding::{Finding, Status};
@@ -24,6 +24,7 @@ impl PolicyNoAdmin {
             through a few audited roles instead.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_policy_no_admin.md"),
     };
 }
 
@@ -38,7 +39,7 @@ impl Rule for PolicyNoAdmin {
             return out.finish();
         };
         out.scoped(GLOBAL, "No IAM policies", |out| {
-            // Ruling 9: AWS-managed policies are NOT_APPLICABLE.
+            // AWS-managed policies are NOT_APPLICABLE.
             for p in iam.policies.iter().filter(|p| p.aws_managed) {
                 let res = Res::new(p.arn.as_known().cloned(), GLOBAL, p.address.as_ref(), &p.name);
                 out.emit(
@@ -88,6 +89,7 @@ impl PolicyNoServiceWildcard {
             (for example s3:GetObject instead of s3:*).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_policy_no_service_wildcard.md"),
     };
 }
 

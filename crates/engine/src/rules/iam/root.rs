@@ -1,4 +1,4 @@
-//! Root user controls (Ruling 11): no access key, MFA, and hardware MFA.
+//! Root user controls: no access key, MFA, and hardware MFA.
 
 use crate::facts::{Facts, IamFacts, Source};
 use crate::finding::Finding;
@@ -37,6 +37,7 @@ impl RootAccessKey {
             user's access keys; use IAM roles or users with least privilege instead.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_root_access_key.md"),
     };
 }
 
@@ -61,7 +62,7 @@ impl Rule for RootAccessKey {
                 .filter(|a| **a)
                 .count()
         });
-        // Ruling 11: either source showing a key is a FAIL.
+        // Either source showing a key is a FAIL.
         let mut seen = Vec::new();
         if summary == Some(true) {
             seen.push("GetAccountSummary reports AccountAccessKeysPresent".to_owned());
@@ -102,6 +103,7 @@ impl RootMfa {
             key) under Security credentials.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_root_mfa.md"),
     };
 }
 
@@ -146,6 +148,7 @@ impl RootHardwareMfa {
             hardware MFA device (FIDO security key or hardware TOTP token).",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_root_hardware_mfa.md"),
     };
 }
 
@@ -169,7 +172,7 @@ impl Rule for RootHardwareMfa {
             .virtual_mfa_devices
             .iter()
             .find(|d| d.serial_number.ends_with(ROOT_VIRTUAL_MFA) || is_root(&d.user_arn));
-        // Ruling 11: no MFA at all is a FAIL too.
+        // No MFA at all is a FAIL too.
         match (root_mfa(iam), virtual_device) {
             (None, _) => out.unknown(
                 &res,

@@ -23,6 +23,7 @@ impl UserConsoleMfa {
             remove the password (aws_iam_user_login_profile) of users that do not sign in.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_user_console_mfa.md"),
     };
 }
 
@@ -38,7 +39,7 @@ impl Rule for UserConsoleMfa {
             "No IAM user has a console password",
             |out, res, name, u| {
                 match u.password_enabled {
-                    // Users without a console password are out of scope (Ruling 1).
+                    // Users without a console password are out of scope.
                     Known::Known(false) => {}
                     Known::Unknown => {
                         out.unknown(res, &format!("Whether {name} has a console password"))
@@ -70,6 +71,7 @@ impl UserMfa {
             federated access and IAM roles.",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_user_mfa.md"),
     };
 }
 
@@ -106,6 +108,7 @@ impl UserSingleActiveKey {
             most one active key per user (two only briefly while rotating).",
         remediated_by: None,
         sources: &[Source::Iam],
+        doc: include_str!("../reference/iam_user_single_active_key.md"),
     };
 }
 
@@ -120,7 +123,7 @@ impl Rule for UserSingleActiveKey {
             &mut out,
             "No IAM user has access keys",
             |out, res, name, u| {
-                // Users without keys are out of scope (Ruling 1).
+                // Users without keys are out of scope.
                 if u.access_keys.is_empty() {
                     return;
                 }
@@ -151,6 +154,7 @@ impl UserNoDirectPolicies {
             grant the permissions through a group the user belongs to, or a role.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/iam_user_no_direct_policies.md"),
     };
 }
 

@@ -21,6 +21,7 @@ pub static IAM_LEAST_PRIVILEGE: LeastPrivilege = LeastPrivilege {
             …:bot-alias/<bot-id>/<alias-id>).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/lex_iam_least_privilege.md"),
     },
     action_prefixes: &["lex"],
 };
@@ -37,6 +38,7 @@ pub static CLOUDTRAIL: TrailWherePresent = TrailWherePresent {
             management events — secbaseline_cloudtrail does this.",
         remediated_by: Some(Bundle::CloudTrail),
         sources: &[Source::Lex, Source::CloudTrail],
+        doc: include_str!("../reference/lex_cloudtrail.md"),
     },
     resources: &BOTS,
 };
@@ -54,6 +56,7 @@ pub static CONFIG_RECORDING: RecordedWherePresent = RecordedWherePresent {
             secbaseline_config_rules does this.",
         remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Lex, Source::Config],
+        doc: include_str!("../reference/lex_config_recording.md"),
     },
     resources: &BOTS,
     service_name: "Lex",

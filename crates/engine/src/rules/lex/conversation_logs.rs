@@ -26,6 +26,7 @@ impl ConversationLogs {
             log group destination).",
         remediated_by: None,
         sources: &[Source::Lex],
+        doc: include_str!("../reference/lex_conversation_logs.md"),
     };
 }
 
@@ -40,7 +41,7 @@ impl Rule for ConversationLogs {
             &mut out,
             "No Lex bot aliases other than TestBotAlias",
             |out, res, name, alias| {
-                // The built-in test alias is excluded by the control (Ruling 1).
+                // The built-in test alias is excluded by the control: out of scope.
                 if alias.name == TEST_BOT_ALIAS {
                     return;
                 }
@@ -81,6 +82,7 @@ impl ConversationLogsEncrypted {
             that receives text logs (aws_cloudwatch_log_group kms_key_id).",
         remediated_by: None,
         sources: &[Source::Lex],
+        doc: include_str!("../reference/lex_conversation_logs_encrypted.md"),
     };
 }
 
@@ -161,7 +163,7 @@ impl Rule for ConversationLogsEncrypted {
                     format!("All {judged} enabled conversation log destination(s) of {name} are encrypted with KMS keys."),
                 );
                 }
-                // No enabled destination: nothing to judge (Ruling 1).
+                // No enabled destination: nothing to judge.
             },
         );
         out.finish()

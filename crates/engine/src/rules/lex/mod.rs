@@ -1,4 +1,4 @@
-//! Amazon Lex V2 controls (CONTROLS.md "Lex"): our own baseline from the seed.
+//! Amazon Lex V2 controls: our own baseline from the seed.
 
 mod account;
 mod conversation_logs;
@@ -12,14 +12,14 @@ use crate::rules::support::{Out, Res};
 
 pub(crate) const LABEL: &str = "Amazon Lex";
 
-/// Lex bots decide whether the service's logging controls apply (Ruling 17).
+/// Lex bots decide whether the service's logging controls apply.
 pub(crate) const BOTS: ServiceResources = ServiceResources {
     label: LABEL,
     nothing: "No Lex bots",
     present: |r| r.lex.as_ref().map(|l| !l.bots.is_empty()),
 };
 
-/// Visits every bot alias; NOT_APPLICABLE per region where `f` judged none (Ruling 1).
+/// Visits every bot alias; NOT_APPLICABLE per region where `f` judged none.
 pub(crate) fn each_alias<'a>(
     out: &mut Out<'a>,
     nothing: &str,

@@ -1,4 +1,4 @@
-//! `cloudwatch_alarm_actions`: every alarm has enabled actions and an alarm target (Ruling 16).
+//! `cloudwatch_alarm_actions`: every alarm has enabled actions and an alarm target.
 
 use crate::facts::{Facts, Known, Source};
 use crate::finding::Finding;
@@ -23,6 +23,7 @@ impl AlarmActions {
             topic) on every alarm — secbaseline_alarms does this for the alarms it creates.",
         remediated_by: Some(Bundle::Alarms),
         sources: &[Source::CloudWatch],
+        doc: include_str!("../reference/cloudwatch_alarm_actions.md"),
     };
 }
 

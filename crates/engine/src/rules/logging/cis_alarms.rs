@@ -1,4 +1,4 @@
-//! The CIS 4.x / CloudWatch.1–14 metric-filter-and-alarm controls (Ruling 16): one type,
+//! The CIS 4.x / CloudWatch.1–14 metric-filter-and-alarm controls: one type,
 //! fourteen registered instances.
 
 use crate::facts::{Collected, Facts, Known, Source};
@@ -14,11 +14,11 @@ use crate::severity::Severity;
 /// A CIS alarm control: metadata plus the exact filter pattern Security Hub expects.
 pub struct CisAlarm {
     meta: Meta,
-    /// The filter pattern from CONTROLS.md.
+    /// The filter pattern Security Hub and CIS expect.
     pub pattern: &'static str,
 }
 
-/// Removes white space outside double-quoted strings (Ruling 16).
+/// Removes white space outside double-quoted strings, so patterns compare by meaning.
 pub fn normalize_pattern(p: &str) -> String {
     let mut out = String::with_capacity(p.len());
     let mut quoted = false;
@@ -100,8 +100,39 @@ impl CisAlarm {
                 continue;
             };
             any_trail = true;
-            let rf = out.facts.regions.get(region);
-            let logs = match rf.map(|r| &r.logs) {
+            // An organization trail of another account logs to that account's log group: its
+            // filters and alarms are the owner's, known only when the owner is assessed too.
+            let facts = out.facts;
+            let owner = t
+                .owner_account
+                .as_deref()
+                .filter(|o| t.is_organization_trail && !o.is_empty() && *o != facts.account_id)
+                .or_else(|| {
+                    arn.split(':').nth(4).filter(|a| {
+                        !a.is_empty() && *a != facts.account_id && !facts.account_id.is_empty()
+                    })
+                });
+            let (logs_of, alarms_of) = match owner {
+                None => {
+                    let rf = facts.regions.get(region);
+                    (rf.map(|r| &r.logs), rf.map(|r| &r.cloudwatch))
+                }
+                Some(owner) => match facts
+                    .organization_trails
+                    .iter()
+                    .find(|p| p.owner == owner && p.trail.name == t.name)
+                {
+                    Some(p) => (Some(&p.logs), Some(&p.cloudwatch)),
+                    None => {
+                        unknowns.push(format!(
+                            "the metric filters and alarms of organization trail '{}', which are in account {owner}: add account {owner} to the assessment",
+                            t.name
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let logs = match logs_of {
                 Some(Collected::Ok(l)) => l,
                 Some(Collected::Failed { code, message }) => {
                     errors.push(format!("metric filters in {region}: {code}: {message}"));
@@ -139,7 +170,7 @@ impl CisAlarm {
                 ))));
                 continue;
             }
-            let alarms = match rf.map(|r| &r.cloudwatch) {
+            let alarms = match alarms_of {
                 Some(Collected::Ok(c)) => &c.alarms,
                 Some(Collected::Failed { code, message }) => {
                     errors.push(format!("CloudWatch alarms in {region}: {code}: {message}"));
@@ -211,6 +242,8 @@ impl CisAlarm {
                 &res,
                 "CloudTrail facts were not collected.",
             );
+        } else if let Some(nowhere) = all.nowhere_offered() {
+            out.emit(Status::NotApplicable, &res, nowhere);
         } else {
             let why = match best {
                 Some(
@@ -252,13 +285,14 @@ macro_rules! cis_alarm {
                 ),
                 remediated_by: Some(Bundle::Alarms),
                 sources: &[Source::CloudTrail, Source::Logs, Source::CloudWatch],
+                doc: include_str!(concat!("../reference/", $id, ".md")),
             },
             pattern: $pattern,
         }
     };
 }
 
-/// The fourteen CIS alarm controls, in CONTROLS.md order.
+/// The fourteen CIS alarm controls, in catalogue order.
 pub static CIS_ALARMS: [CisAlarm; 14] = [
     cis_alarm!(
         "cloudwatch_alarm_root_usage",
@@ -486,6 +520,13 @@ mod tests {
             "{}",
             f.message
         );
+    }
+
+    #[test]
+    fn not_applicable_where_no_region_offers_cloudtrail() {
+        let r = rule("cloudwatch_alarm_root_usage");
+        let nowhere = region(|rf| rf.cloudtrail = Collected::unavailable("not offered"));
+        only(r, &nowhere, Status::NotApplicable);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! CloudTrail controls: the multi-region trail, and per-trail encryption, validation, CloudWatch
-//! Logs delivery and bucket protection (Ruling 14).
+//! Logs delivery and bucket protection.
 
 use crate::remediation::Bundle;
 use std::collections::BTreeSet;
@@ -30,6 +30,7 @@ impl MultiRegion {
             with ReadWriteType All — secbaseline_cloudtrail does this.",
         remediated_by: TRAIL_REMEDIATION_BY,
         sources: &[Source::CloudTrail],
+        doc: include_str!("../reference/cloudtrail_multi_region.md"),
     };
 }
 
@@ -46,7 +47,7 @@ impl Rule for MultiRegion {
 }
 
 /// Visits each trail in its home region once; organization trails of another account are
-/// NOT_APPLICABLE (Ruling 14).
+/// NOT_APPLICABLE.
 fn each_home_trail<'a>(
     out: &mut Out<'a>,
     mut f: impl FnMut(&mut Out<'a>, &Res, &str, &'a Trail, &'a CloudTrailFacts),
@@ -75,11 +76,16 @@ fn each_home_trail<'a>(
                 );
                 let name = format!("Trail '{}'", t.name);
                 match &t.owner_account {
-                    Some(owner) if t.is_organization_trail && *owner != account => out.emit(
-                        Status::NotApplicable,
-                        &res,
-                        format!("{name} is an organization trail owned by account {owner}."),
-                    ),
+                    // Judged once, in its owner; here the account in the region says so (the
+                    // trail is another account's resource).
+                    Some(owner) if t.is_organization_trail && *owner != account => {
+                        let here = out.account(region);
+                        out.emit(
+                            Status::NotApplicable,
+                            &here,
+                            format!("{name} is an organization trail owned by account {owner}; its settings are judged in that account."),
+                        )
+                    }
                     _ => f(out, &res, &name, t, ct),
                 }
             }
@@ -103,6 +109,7 @@ macro_rules! trail_flag_rule {
                 remediation: $remedy,
                 remediated_by: TRAIL_REMEDIATION_BY,
                 sources: &[Source::CloudTrail],
+                doc: include_str!(concat!("../reference/", $id, ".md")),
             };
         }
 
@@ -169,14 +176,23 @@ trail_flag_rule!(
 
 /// The collected bucket of a trail, or a finding explaining why it is missing.
 fn trail_bucket<'a>(
-    out: &mut Out<'_>,
+    out: &mut Out<'a>,
     res: &Res,
     name: &str,
     t: &Trail,
     ct: &'a CloudTrailFacts,
 ) -> Option<(String, &'a TrailBucket)> {
     let bucket = known(out, res, &format!("The S3 bucket of {name}"), &t.s3_bucket)?.clone();
-    match ct.buckets.get(&bucket) {
+    // Bucket names are global: a bucket planned or read in another region is the same one.
+    let found = ct.buckets.get(&bucket).or_else(|| {
+        out.facts.regions.values().find_map(|rf| {
+            rf.cloudtrail
+                .ok()
+                .and_then(|c| c.buckets.get(&bucket))
+                .filter(|b| b.is_ok())
+        })
+    });
+    match found {
         Some(Collected::Ok(b)) => Some((bucket, b)),
         Some(Collected::Failed { code, message }) => {
             out.emit(
@@ -221,6 +237,7 @@ impl BucketNotPublic {
             does this.",
         remediated_by: TRAIL_REMEDIATION_BY,
         sources: &[Source::CloudTrail, Source::S3Account],
+        doc: include_str!("../reference/cloudtrail_bucket_not_public.md"),
     };
 }
 
@@ -342,6 +359,7 @@ impl BucketAccessLogging {
             bucket — secbaseline_cloudtrail does this.",
         remediated_by: TRAIL_REMEDIATION_BY,
         sources: &[Source::CloudTrail],
+        doc: include_str!("../reference/cloudtrail_bucket_access_logging.md"),
     };
 }
 
@@ -416,6 +434,21 @@ mod tests {
         }]
         .into();
         only(&MultiRegion, &trails(vec![t]), Status::Fail);
+    }
+
+    #[test]
+    fn multi_region_where_cloudtrail_is_not_offered() {
+        let nowhere = region(|r| r.cloudtrail = Collected::unavailable("not offered"));
+        let f = only(&MultiRegion, &nowhere, Status::NotApplicable);
+        assert!(
+            f.message.contains("us-east-1: not offered"),
+            "{}",
+            f.message
+        );
+        // One region without CloudTrail does not excuse the others.
+        let mut partly = trails(vec![]);
+        partly.region_mut("eu-west-1").cloudtrail = Collected::unavailable("not offered");
+        only(&MultiRegion, &partly, Status::Fail);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! AWS Config controls: `config_recorder` (Ruling 15) and the "records these types" judgement
+//! AWS Config controls: `config_recorder` and the "records these types" judgement
 //! that services' `*_config_recording` controls share.
 
 use crate::remediation::Bundle;
@@ -104,6 +104,7 @@ impl ConfigRecorder {
             secbaseline_config_rules does this.",
         remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Config],
+        doc: include_str!("../reference/config_recorder.md"),
     };
 }
 

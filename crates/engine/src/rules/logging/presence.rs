@@ -1,5 +1,5 @@
 //! A service's own CloudTrail and Config controls, evaluated only where the service has
-//! resources (Pinpoint apps, Lex bots): NOT_APPLICABLE where it has none (Ruling 1, 17).
+//! resources (Pinpoint apps, Lex bots): NOT_APPLICABLE where it has none.
 
 use crate::facts::{Collected, RegionFacts};
 use crate::finding::Status;

@@ -1,4 +1,4 @@
-//! The account's trails across regions, and the multi-region trail judgement (Ruling 14).
+//! The account's trails across regions, and the multi-region trail judgement.
 
 use std::collections::BTreeMap;
 
@@ -10,17 +10,38 @@ use crate::rules::support::{Out, GLOBAL};
 pub(crate) struct AccountTrails<'a> {
     pub trails: Vec<&'a Trail>,
     pub failures: Vec<String>,
+    /// Some region's CloudTrail was collected, or found not to be offered there.
     pub collected: bool,
+    /// Regions where CloudTrail is not offered, with the reason.
+    pub unavailable: Vec<String>,
+    /// Some region's CloudTrail was read: without one, "no trail" is not a finding of fact.
+    pub available: bool,
+}
+
+impl AccountTrails<'_> {
+    /// The NOT_APPLICABLE message when no assessed region offers CloudTrail, `None` when one
+    /// does (or none was asked).
+    pub fn nowhere_offered(&self) -> Option<String> {
+        (!self.available && !self.unavailable.is_empty()).then(|| {
+            format!(
+                "CloudTrail is not offered in any assessed region ({}).",
+                self.unavailable.join("; ")
+            )
+        })
+    }
 }
 
 pub(crate) fn account_trails(facts: &Facts) -> AccountTrails<'_> {
     let mut seen: BTreeMap<String, &Trail> = BTreeMap::new();
     let mut failures = Vec::new();
+    let mut unavailable = Vec::new();
     let mut collected = false;
+    let mut available = false;
     for (region, rf) in &facts.regions {
         match &rf.cloudtrail {
             Collected::Ok(ct) => {
                 collected = true;
+                available = true;
                 for t in &ct.trails {
                     let key = t
                         .arn
@@ -34,14 +55,32 @@ pub(crate) fn account_trails(facts: &Facts) -> AccountTrails<'_> {
             Collected::Failed { code, message } => {
                 failures.push(format!("{region}: {code}: {message}"))
             }
-            Collected::Unavailable { .. } => collected = true,
+            Collected::Unavailable { message } => {
+                collected = true;
+                unavailable.push(format!("{region}: {message}"));
+            }
             Collected::NotCollected => {}
         }
+    }
+    available |= !facts.organization_trails.is_empty();
+    collected |= !facts.organization_trails.is_empty();
+    // Organization trails that cover this account, as their owners in the same assessment see
+    // them: they count even when this account's own view of them is missing or lagging.
+    for p in &facts.organization_trails {
+        let key = p
+            .trail
+            .arn
+            .as_known()
+            .cloned()
+            .unwrap_or_else(|| format!("{}@{}", p.trail.name, p.owner));
+        seen.entry(key).or_insert(&p.trail);
     }
     AccountTrails {
         trails: seen.into_values().collect(),
         failures,
         collected,
+        unavailable,
+        available,
     }
 }
 
@@ -112,6 +151,8 @@ pub(crate) fn multi_region_trail(out: &mut Out<'_>) {
             &res,
             "CloudTrail facts were not collected.",
         );
+    } else if let Some(nowhere) = all.nowhere_offered() {
+        out.emit(Status::NotApplicable, &res, nowhere);
     } else if problems.is_empty() {
         out.fail(&res, "The account has no CloudTrail trail.");
     } else {

@@ -22,6 +22,7 @@ pub static IAM_LEAST_PRIVILEGE: LeastPrivilege = LeastPrivilege {
             (arn:aws:mobiletargeting:<region>:<account>:apps/<app-id>*).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/pinpoint_iam_least_privilege.md"),
     },
     action_prefixes: &["mobiletargeting"],
 };
@@ -38,6 +39,7 @@ pub static CLOUDTRAIL: TrailWherePresent = TrailWherePresent {
             management events — secbaseline_cloudtrail does this.",
         remediated_by: Some(Bundle::CloudTrail),
         sources: &[Source::Pinpoint, Source::CloudTrail],
+        doc: include_str!("../reference/pinpoint_cloudtrail.md"),
     },
     resources: &APPS,
 };
@@ -54,6 +56,7 @@ pub static CONFIG_RECORDING: RecordedWherePresent = RecordedWherePresent {
             AWS::Pinpoint::App (or all supported types) — secbaseline_config_rules does this.",
         remediated_by: Some(Bundle::ConfigRules),
         sources: &[Source::Pinpoint, Source::Config],
+        doc: include_str!("../reference/pinpoint_config_recording.md"),
     },
     resources: &APPS,
     service_name: "Pinpoint",

@@ -24,6 +24,7 @@ impl EventStream {
             can assume to write to it.",
         remediated_by: None,
         sources: &[Source::Pinpoint],
+        doc: include_str!("../reference/pinpoint_event_stream.md"),
     };
 }
 

@@ -1,4 +1,4 @@
-//! Amazon Pinpoint controls (CONTROLS.md "Pinpoint"): our own baseline from the seed.
+//! Amazon Pinpoint controls: our own baseline from the seed.
 
 mod account;
 mod event_stream;
@@ -12,7 +12,7 @@ use crate::rules::support::{Out, Res};
 
 pub(crate) const LABEL: &str = "Amazon Pinpoint";
 
-/// Pinpoint apps decide whether the service's logging controls apply (Ruling 17).
+/// Pinpoint apps decide whether the service's logging controls apply.
 pub(crate) const APPS: ServiceResources = ServiceResources {
     label: LABEL,
     nothing: "No Pinpoint apps",

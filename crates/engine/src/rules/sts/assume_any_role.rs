@@ -1,4 +1,4 @@
-//! `sts_no_assume_any_role`: no customer policy lets its holder assume every role (Ruling 9).
+//! `sts_no_assume_any_role`: no customer policy lets its holder assume every role.
 
 use crate::facts::{Facts, Source};
 use crate::finding::{Finding, Status};
@@ -25,6 +25,7 @@ impl NoAssumeAnyRole {
             and NotAction statements that include it.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_no_assume_any_role.md"),
     };
 }
 
@@ -56,7 +57,7 @@ impl Rule for NoAssumeAnyRole {
                     let Some(doc) = parsed(out, &p) else {
                         continue;
                     };
-                    // Ruling 9: `sts:AssumeRole`, `sts:*`, `*` and a NotAction that does not
+                    // `sts:AssumeRole`, `sts:*`, `*` and a NotAction that does not
                     // exclude it all count; Deny statements never do.
                     let wide: Vec<String> = doc
                         .statements

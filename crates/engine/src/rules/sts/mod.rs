@@ -1,4 +1,4 @@
-//! STS controls (CONTROLS.md "STS"): who role trust policies let in, and who may assume any
+//! STS controls: who role trust policies let in, and who may assume any
 //! role. Service-linked roles (`/aws-service-role/`) are NOT_APPLICABLE to all of them.
 
 mod assume_any_role;

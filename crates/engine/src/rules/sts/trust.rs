@@ -1,4 +1,4 @@
-//! Role trust-policy controls (Ruling 10): no public principal, conditions on foreign
+//! Role trust-policy controls: no public principal, conditions on foreign
 //! accounts and on AWS service principals.
 
 use crate::facts::{Facts, Role, Source};
@@ -81,6 +81,7 @@ impl TrustNoPublicPrincipal {
             Condition (aws:PrincipalOrgID, sts:ExternalId, aws:SourceArn).",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_trust_no_public_principal.md"),
     };
 }
 
@@ -126,6 +127,7 @@ impl CrossAccountCondition {
             true for people.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_cross_account_condition.md"),
     };
 }
 
@@ -156,7 +158,7 @@ impl Rule for CrossAccountCondition {
                     })
                     .collect();
                 if foreign.is_empty() {
-                    // Ruling 10: federated principals are NOT_APPLICABLE.
+                    // Federated principals are out of scope: NOT_APPLICABLE.
                     if grants
                         .iter()
                         .any(|g| matches!(g.principal, TrustPrincipal::Federated(_)))
@@ -210,6 +212,7 @@ impl ServiceConfusedDeputy {
             (*.amazonaws.com), so the service can assume the role only on your resources' behalf.",
         remediated_by: None,
         sources: &[Source::IamPolicies],
+        doc: include_str!("../reference/sts_service_confused_deputy.md"),
     };
 }
 
@@ -243,7 +246,7 @@ impl Rule for ServiceConfusedDeputy {
                         _ => None,
                     })
                     .collect();
-                // Roles without a service principal are out of scope (Ruling 1).
+                // Roles without a service principal are out of scope.
                 if services.is_empty() {
                     return;
                 }
