@@ -97,6 +97,9 @@ pub fn parse_accounts(config: &Value, errors: &mut Vec<Diag>) -> Accounts {
         }
     }
     let listed = !accounts.is_null();
+    // Whether accounts is set is not known yet (e.g. from another data source at validate
+    // time): what it needs with it is checked once it is.
+    let decided = !accounts.is_unknown() && !role_name.is_unknown();
     if listed && !accounts.is_unknown() && items.is_empty() {
         errors.push(Diag::error(
             "No account listed",
@@ -105,6 +108,7 @@ pub fn parse_accounts(config: &Value, errors: &mut Vec<Diag>) -> Accounts {
         ));
     }
     match (listed, &role_name) {
+        _ if !decided => {}
         (true, Value::Null) => errors.push(Diag::error(
             "Missing role_name",
             "accounts needs role_name: the name of the IAM role to assume in each listed account (e.g. \"SecurityAudit\").",
@@ -115,12 +119,16 @@ pub fn parse_accounts(config: &Value, errors: &mut Vec<Diag>) -> Accounts {
             "role_name names the role to assume in each of `accounts`; without accounts it has nothing to do. Add accounts, or use an assume_role block for a single account.",
             Some(AttrPath::of("role_name")),
         )),
-        (_, Value::String(name)) if !is_role_name(name) => errors.push(Diag::error(
-            "Invalid role_name",
-            format!("{name:?} is not an IAM role name: 1–64 letters, digits or `_+=,.@-`, optionally after a path (`audit/SecurityAudit`)."),
-            Some(AttrPath::of("role_name")),
-        )),
         _ => {}
+    }
+    if let Value::String(name) = &role_name {
+        if !is_role_name(name) {
+            errors.push(Diag::error(
+                "Invalid role_name",
+                format!("{name:?} is not an IAM role name: 1–64 letters, digits or `_+=,.@-`, optionally after a path (`audit/SecurityAudit`)."),
+                Some(AttrPath::of("role_name")),
+            ));
+        }
     }
     let role = block.map(|b| parse_assume_role(b, errors));
     if listed && block.is_some() {
