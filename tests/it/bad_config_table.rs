@@ -380,6 +380,65 @@ fn assessment_rows() -> Vec<Row> {
             vec![want("regions[1]", "Invalid region", "\"moon\"")],
         ),
         row(
+            "account ID not 12 digits, and a duplicate",
+            ASSESSMENT,
+            obj([
+                (
+                    "accounts",
+                    list(&["111122223333", "1111-2222-3333", "111122223333"]),
+                ),
+                ("role_name", s("audit")),
+            ]),
+            vec![
+                want("accounts[1]", "Invalid account ID", "12 digits"),
+                want("accounts[2]", "Duplicate account ID", "accounts[0]"),
+            ],
+        ),
+        row(
+            "accounts without role_name",
+            ASSESSMENT,
+            obj([("accounts", list(&["111122223333"]))]),
+            vec![want("accounts", "Missing role_name", "role_name")],
+        ),
+        row(
+            "role_name without accounts",
+            ASSESSMENT,
+            obj([("role_name", s("audit"))]),
+            vec![want("role_name", "role_name without accounts", "accounts")],
+        ),
+        row(
+            "assume_role with accounts",
+            ASSESSMENT,
+            obj([
+                ("accounts", list(&["111122223333"])),
+                ("role_name", s("audit")),
+                (
+                    "assume_role",
+                    Value::List(vec![obj([(
+                        "role_arn",
+                        s("arn:aws:iam::444455556666:role/audit"),
+                    )])]),
+                ),
+            ]),
+            vec![want(
+                "assume_role",
+                "assume_role together with accounts",
+                "not both",
+            )],
+        ),
+        row(
+            "empty regions",
+            ASSESSMENT,
+            obj([("regions", Value::List(Vec::new()))]),
+            vec![want("regions", "No region listed", "[\"all\"]")],
+        ),
+        row(
+            "all with another region",
+            ASSESSMENT,
+            obj([("regions", list(&["all", "eu-west-1"]))]),
+            vec![want("regions[1]", "\"all\" with other regions", "alone")],
+        ),
+        row(
             "bad fail_on",
             ASSESSMENT,
             obj([("fail_on", s("severe"))]),
