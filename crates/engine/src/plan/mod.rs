@@ -113,9 +113,22 @@ pub fn plan_facts(
     default_account: Option<&str>,
     default_region: Option<&str>,
 ) -> Vec<PlanFacts> {
+    // Each resource's account, worked out once (by address: the mappers see resources).
+    let account_by_address: std::collections::HashMap<&str, String> = plan
+        .resources
+        .iter()
+        .map(|r| {
+            let account = plan
+                .account_of(r)
+                .or_else(|| default_account.map(str::to_owned))
+                .unwrap_or_default();
+            (r.address.as_str(), account)
+        })
+        .collect();
     let account_of = |r: &PlannedResource| {
-        plan.account_of(r)
-            .or_else(|| default_account.map(str::to_owned))
+        account_by_address
+            .get(r.address.as_str())
+            .cloned()
             .unwrap_or_default()
     };
     let mut accounts: BTreeSet<String> = plan
@@ -131,7 +144,12 @@ pub fn plan_facts(
     accounts
         .into_iter()
         .map(|account| {
-            let mine = |r: &PlannedResource| account_of(r) == account;
+            let mine = |r: &PlannedResource| {
+                account_by_address
+                    .get(r.address.as_str())
+                    .map(String::as_str)
+                    == Some(account.as_str())
+            };
             let after = map_side(plan, Side::After, &account, region, &mine).finish();
             let before = map_side(plan, Side::Before, &account, region, &mine).finish();
             PlanFacts {

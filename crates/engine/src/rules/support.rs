@@ -73,6 +73,15 @@ impl<'a> Out<'a> {
     /// become one — the graver status (ERROR, FAIL, UNKNOWN, PASS, NOT_APPLICABLE) with both
     /// messages.
     pub fn finish(self) -> Vec<Finding> {
+        // Almost always every resource is judged once: check that without copying anything.
+        let distinct: std::collections::HashSet<&str> = self
+            .findings
+            .iter()
+            .map(|f| f.resource_id.as_str())
+            .collect();
+        if distinct.len() == self.findings.len() {
+            return self.findings;
+        }
         let mut out: Vec<Finding> = Vec::with_capacity(self.findings.len());
         let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for f in self.findings {
